@@ -1,0 +1,399 @@
+#!/bin/bash
+# The loopback test rig: Azurite (tables/queues), Postfix + Dovecot (SMTP, IMAP, real bounces),
+# Knot DNS (zone files). Everything binds 127.0.0.1; state lives under $RIG_DIR (default .rig/).
+#
+#   scripts/rig.sh install   install what is missing (Debian packages, Azurite into tools/azurite)
+#   scripts/rig.sh start     install if needed, then (re)start every service and wait until it answers
+#   scripts/rig.sh stop      stop every service started by start
+#   scripts/rig.sh status    print which ports answer
+#
+# Postfix runs as a second instance with its own config and queue directories under $RIG_DIR,
+# so /etc/postfix and /var/spool/postfix are left as they were.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RIG_DIR=${RIG_DIR:-$ROOT/.rig}
+MAIL=$RIG_DIR/mail
+PFC=$MAIL/postfix          # postfix config_directory
+DNS=$RIG_DIR/dns
+AZ=$RIG_DIR/azurite
+AZ_TOOL=$ROOT/tools/azurite
+
+AZ_BLOB=${RIG_AZURITE_BLOB_PORT:-10000}
+AZ_QUEUE=${RIG_AZURITE_QUEUE_PORT:-10001}
+AZ_TABLE=${RIG_AZURITE_TABLE_PORT:-10002}
+DNS_PORT=${RIG_DNS_PORT:-5353}
+
+log() { echo "[rig] $*" >&2; }
+
+wait_port() { # port [tries]
+  local p=$1 n=${2:-100}
+  for _ in $(seq 1 "$n"); do (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null && return 0; sleep 0.2; done
+  log "port $p did not answer"; return 1
+}
+
+install() {
+  local need=()
+  command -v postfix >/dev/null || need+=(postfix)
+  command -v dovecot >/dev/null || need+=(dovecot-core dovecot-imapd dovecot-lmtpd)
+  [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
+  [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
+  command -v knotd >/dev/null || need+=(knot)
+  command -v dig >/dev/null || need+=(bind9-dnsutils)
+  command -v openssl >/dev/null || need+=(openssl)
+  command -v smtp-sink >/dev/null || true   # part of postfix
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing Debian packages: ${need[*]}"
+    apt-get update -qq >/dev/null
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  if [ ! -x "$AZ_TOOL/node_modules/.bin/azurite" ]; then
+    log "installing Azurite into tools/azurite"
+    (cd "$AZ_TOOL" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+stop() {
+  if [ -f "$AZ/azurite.pid" ]; then kill "$(cat "$AZ/azurite.pid")" 2>/dev/null || true; rm -f "$AZ/azurite.pid"; fi
+  if [ -f "$PFC/main.cf" ]; then postfix -c "$PFC" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$MAIL/dovecot/dovecot.conf" ]; then doveadm -c "$MAIL/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$DNS/knot.conf" ]; then knotc -c "$DNS/knot.conf" stop >/dev/null 2>&1 || true; fi
+  # a daemon killed without its control command may still hold a port
+  for pidfile in "$MAIL/postfix-data/master.pid" "$DNS/run/knot.pid" "$MAIL/dovecot/run/master.pid"; do
+    [ -f "$pidfile" ] && kill "$(tr -d ' ' < "$pidfile")" 2>/dev/null || true
+  done
+  log "stopped"
+}
+
+start_azurite() {
+  rm -rf "$AZ"; mkdir -p "$AZ/data"
+  setsid "$AZ_TOOL/node_modules/.bin/azurite" --silent --disableTelemetry --location "$AZ/data" \
+    --blobHost 127.0.0.1 --blobPort "$AZ_BLOB" --queueHost 127.0.0.1 --queuePort "$AZ_QUEUE" \
+    --tableHost 127.0.0.1 --tablePort "$AZ_TABLE" --skipApiVersionCheck --loose \
+    > "$AZ/azurite.log" 2>&1 < /dev/null &
+  echo $! > "$AZ/azurite.pid"
+  wait_port "$AZ_TABLE" && wait_port "$AZ_QUEUE"
+}
+
+USERS="alice@alpha.test:alice-pw bob@alpha.test:bob-pw carol@beta.test:carol-pw dave@beta.test:dave-pw erin@gamma.test:erin-pw frank@gamma.test:frank-pw sink@gamma.test:sink-pw"
+
+start_mail() {
+  postfix -c "$PFC" stop >/dev/null 2>&1 || true
+  [ -f "$MAIL/dovecot/dovecot.conf" ] && doveadm -c "$MAIL/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true
+  id vmail >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin vmail
+  local vuid; vuid=$(id -u vmail)
+  rm -rf "$MAIL"; mkdir -p "$MAIL"/{tls,dovecot/run,mail,log} "$PFC" "$MAIL/postfix-data" "$MAIL/postfix-spool"
+  chmod 755 "$RIG_DIR" "$MAIL" "$MAIL/dovecot"
+  chown vmail:vmail "$MAIL/mail"
+
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=mail.rig.test" \
+    -addext "subjectAltName=DNS:mail.rig.test,DNS:localhost,IP:127.0.0.1" \
+    -keyout "$MAIL/tls/key.pem" -out "$MAIL/tls/cert.pem" 2>/dev/null
+  chmod 600 "$MAIL/tls/key.pem"; chmod 644 "$MAIL/tls/cert.pem"
+
+  : > "$MAIL/dovecot/users"; : > "$MAIL/vmailbox"
+  for u in $USERS; do
+    echo "${u%%:*}:{PLAIN}${u#*:}::::::" >> "$MAIL/dovecot/users"
+    echo "${u%%:*} OK" >> "$MAIL/vmailbox"
+  done
+  chown root:dovecot "$MAIL/dovecot/users"; chmod 640 "$MAIL/dovecot/users"
+
+  cat > "$MAIL/dovecot/dovecot.conf" <<CONF
+base_dir = $MAIL/dovecot/run
+instance_name = emailinfra-rig
+protocols = imap lmtp
+listen = 127.0.0.1
+log_path = $MAIL/log/dovecot.log
+ssl = yes
+ssl_cert = <$MAIL/tls/cert.pem
+ssl_key = <$MAIL/tls/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+mail_location = maildir:~/Maildir
+mail_uid = $vuid
+mail_gid = $vuid
+first_valid_uid = $vuid
+mail_plugins =
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%Lu $MAIL/dovecot/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%Lu $MAIL/dovecot/users
+  default_fields = uid=vmail gid=vmail home=$MAIL/mail/%Ld/%Ln
+}
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Drafts {
+    special_use = \Drafts
+    auto = subscribe
+  }
+  mailbox Sent {
+    special_use = \Sent
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \Junk
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \Trash
+    auto = subscribe
+  }
+  mailbox Archive {
+    special_use = \Archive
+    auto = subscribe
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = 2143
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = 2993
+    ssl = yes
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = 2424
+  }
+}
+service auth {
+  inet_listener {
+    address = 127.0.0.1
+    port = 2412
+  }
+}
+protocol lmtp {
+  postmaster_address = postmaster@alpha.test
+  # user+Junk@domain is filed straight into that folder: tests use it to place mail in Junk
+  lmtp_save_to_detail_mailbox = yes
+}
+protocol imap {
+  mail_max_userip_connections = 100
+}
+CONF
+
+  cat > "$MAIL/remote_rcpt" <<'MAP'
+ok@remote.test      OK
+full@remote.test    552 5.2.2 Mailbox full
+later@remote.test   450 4.2.1 Mailbox temporarily unavailable
+remote.test         550 5.1.1 User unknown
+MAP
+  echo "remote.test   REDIRECT sink@gamma.test" > "$MAIL/remote_redirect"
+  echo "remote.test   smtp:[127.0.0.1]:2526" > "$MAIL/transport"
+
+  cat > "$PFC/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $MAIL/postfix-spool
+data_directory = $MAIL/postfix-data
+myhostname = mail.rig.test
+mydomain = rig.test
+myorigin = \$myhostname
+mydestination =
+alias_maps =
+alias_database =
+local_recipient_maps =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+smtp_bind_address = 127.0.0.1
+mynetworks = 127.0.0.1/32
+maillog_file = $MAIL/log/postfix.log
+maillog_file_prefixes = $RIG_DIR
+smtpd_banner = \$myhostname ESMTP
+biff = no
+recipient_delimiter = +
+append_dot_mydomain = no
+virtual_mailbox_domains = alpha.test beta.test gamma.test
+virtual_mailbox_maps = texthash:$MAIL/vmailbox
+virtual_transport = lmtp:inet:127.0.0.1:2424
+# nothing leaves the machine: remote.test goes to the fake MX on loopback, anything else bounces at once
+transport_maps = texthash:$MAIL/transport
+default_transport = error:5.7.1 outbound mail disabled on this test rig
+relay_transport = error:5.7.1 outbound mail disabled on this test rig
+smtp_host_lookup = native
+smtp_tls_security_level = none
+smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+smtpd_recipient_restrictions =
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = inet:127.0.0.1:2412
+smtpd_sasl_auth_enable = no
+smtpd_tls_auth_only = no
+smtpd_tls_cert_file = $MAIL/tls/cert.pem
+smtpd_tls_key_file = $MAIL/tls/key.pem
+smtpd_tls_security_level = may
+smtpd_tls_received_header = yes
+# fake remote MX: remote_rcpt decides per recipient; what it accepts is REDIRECTed to sink@gamma.test
+rig_sink_restrictions = check_recipient_access texthash:$MAIL/remote_redirect, check_recipient_access texthash:$MAIL/remote_rcpt, reject
+# fast retries/expiry so deferred mail resolves within a test run
+queue_run_delay = 10s
+minimal_backoff_time = 10s
+maximal_backoff_time = 20s
+maximal_queue_lifetime = 2m
+bounce_queue_lifetime = 2m
+delay_warning_time = 0
+CONF
+
+  cat > "$PFC/master.cf" <<'CONF'
+127.0.0.1:2525 inet n   -       n       -       -       smtpd
+  -o syslog_name=postfix/mx
+127.0.0.1:2587 inet n   -       n       -       -       smtpd
+  -o syslog_name=postfix/submission
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+127.0.0.1:2465 inet n   -       n       -       -       smtpd
+  -o syslog_name=postfix/smtps
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+127.0.0.1:2526 inet n   -       n       -       -       smtpd
+  -o syslog_name=postfix/remote-mx
+  -o myhostname=mx.remote.test
+  -o smtpd_tls_security_level=none
+  -o smtpd_relay_restrictions=
+  -o smtpd_recipient_restrictions=$rig_sink_restrictions
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+CONF
+
+  dovecot -c "$MAIL/dovecot/dovecot.conf"
+  postfix -c "$PFC" set-permissions >/dev/null 2>&1 || true
+  if ! postfix -c "$PFC" check 2>&1; then script -qc "postfix -c $PFC check" /dev/null; return 1; fi
+  postfix -c "$PFC" start >/dev/null 2>&1 || { script -qc "postfix -c $PFC start" /dev/null; return 1; }
+  for p in 2143 2424 2412 2525 2587 2526; do wait_port "$p"; done
+}
+
+start_dns() {
+  [ -f "$DNS/knot.conf" ] && knotc -c "$DNS/knot.conf" stop >/dev/null 2>&1 || true
+  rm -rf "$DNS"; mkdir -p "$DNS"/{zones,db,run}
+  openssl genrsa -out "$DNS/dkim-rig.key" 2048 2>/dev/null
+  local p dkim
+  p=$(openssl rsa -in "$DNS/dkim-rig.key" -pubout -outform DER 2>/dev/null | base64 -w0)
+  # TXT character-strings hold at most 255 octets: split the key into quoted chunks
+  dkim=$(echo "v=DKIM1; k=rsa; p=$p" | fold -w 200 | sed 's/.*/"&"/' | tr '\n' ' ')
+  for d in alpha.test beta.test gamma.test remote.test; do
+    cat > "$DNS/zones/$d.zone" <<ZONE
+\$ORIGIN $d.
+\$TTL 60
+@       SOA   ns1.$d. hostmaster.$d. 1 3600 600 86400 60
+@       NS    ns1.$d.
+ns1     A     127.0.0.1
+@       A     127.0.0.1
+mail    A     127.0.0.1
+@       MX    10 mail.$d.
+@       TXT   "v=spf1 ip4:127.0.0.1 -all"
+_dmarc  TXT   "v=DMARC1; p=reject; rua=mailto:dmarc@$d; adkim=s; aspf=s"
+rig._domainkey TXT ( $dkim )
+ZONE
+  done
+  cat > "$DNS/zones/127.in-addr.arpa.zone" <<'ZONE'
+$ORIGIN 127.in-addr.arpa.
+$TTL 60
+@        SOA  ns1.alpha.test. hostmaster.alpha.test. 1 3600 600 86400 60
+@        NS   ns1.alpha.test.
+1.0.0    PTR  mail.alpha.test.
+ZONE
+  cat > "$DNS/zones/zen.test.zone" <<'ZONE'
+$ORIGIN zen.test.
+$TTL 60
+@          SOA  ns1.zen.test. hostmaster.zen.test. 1 3600 600 86400 60
+@          NS   ns1.zen.test.
+ns1        A    127.0.0.1
+2.0.0.127  A    127.0.0.2
+2.0.0.127  TXT  "Listed in zen.test"
+ZONE
+  cat > "$DNS/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@$DNS_PORT
+    rundir: "$DNS/run"
+log:
+  - target: "$DNS/knot.log"
+    any: info
+database:
+    storage: "$DNS/db"
+template:
+  - id: default
+    storage: "$DNS/zones"
+    file: "%s.zone"
+    semantic-checks: on
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: alpha.test
+  - domain: beta.test
+  - domain: gamma.test
+  - domain: remote.test
+  - domain: zen.test
+  - domain: 127.in-addr.arpa
+CONF
+  knotc -c "$DNS/knot.conf" conf-check >/dev/null
+  knotd -c "$DNS/knot.conf" -d
+  for _ in $(seq 1 50); do
+    dig +short +time=1 +tries=1 @127.0.0.1 -p "$DNS_PORT" alpha.test SOA >/dev/null 2>&1 && return 0; sleep 0.2
+  done
+  log "knot did not answer"; return 1
+}
+
+write_env() {
+  # what tests and the local host read to find the rig
+  cat > "$RIG_DIR/rig.env" <<ENV
+EMAILINFRA_RIG_DIR=$RIG_DIR
+EMAILINFRA_RIG_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZ_BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZ_QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$AZ_TABLE/devstoreaccount1;
+EMAILINFRA_RIG_CERT=$MAIL/tls/cert.pem
+EMAILINFRA_RIG_DNS=127.0.0.1:$DNS_PORT
+ENV
+}
+
+status() {
+  for p in "$AZ_TABLE" "$AZ_QUEUE" 2525 2587 2526 2143 2424 "$DNS_PORT"; do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then echo "127.0.0.1:$p up"; else echo "127.0.0.1:$p down"; fi
+  done
+}
+
+case "${1:-}" in
+  install) install ;;
+  start)
+    install; mkdir -p "$RIG_DIR"
+    start_azurite; log "azurite up (tables :$AZ_TABLE, queues :$AZ_QUEUE)"
+    start_mail; log "postfix + dovecot up (submission :2587, imap :2143, remote MX :2526)"
+    start_dns; log "knot up (:$DNS_PORT)"
+    write_env ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+esac
