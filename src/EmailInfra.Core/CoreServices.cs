@@ -1,0 +1,23 @@
+using EmailInfra.Core.Inbox;
+using EmailInfra.Core.Mailboxes;
+using EmailInfra.Core.Sending;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmailInfra.Core;
+
+/// <summary>Registers the Core services; adapters come from the infrastructure project.</summary>
+public static class CoreServices
+{
+    public static IServiceCollection AddEmailInfraCore(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MailboxRegistry>();
+        services.AddSingleton<SendScheduler>();
+        services.AddSingleton<SendHandler>();
+        services.AddSingleton<PollHandler>();
+        services.AddSingleton<PollFanout>();
+        return services;
+    }
+}

@@ -1,0 +1,46 @@
+using EmailInfra.Core.Mailboxes;
+using MimeKit;
+
+namespace EmailInfra.Core.Inbox;
+
+/// <summary>The folders a poll reads.</summary>
+public enum FolderRole
+{
+    Inbox,
+    Junk,
+}
+
+/// <summary>A folder as the server reports it when opened.</summary>
+public sealed record FolderSnapshot(FolderRole Role, string Name, uint UidValidity, uint UidNext, ulong HighestModSeq);
+
+/// <summary>A message's UID and header block, fetched before deciding whether its body is needed.</summary>
+public sealed record InboundHeaders(uint Uid, HeaderList Headers);
+
+/// <summary>Opens an authenticated read session on a mailbox (adapter over MailKit IMAP).</summary>
+public interface IMailboxReader
+{
+    Task<IInboxSession> OpenAsync(Mailbox mailbox, MailboxCredentials credentials, CancellationToken cancellationToken);
+}
+
+/// <summary>One logged-in IMAP session; one folder open at a time.</summary>
+public interface IInboxSession : IAsyncDisposable
+{
+    /// <summary>Opens the folder with that role; null when the mailbox has none (some servers have no junk folder).</summary>
+    Task<FolderSnapshot?> OpenFolderAsync(FolderRole role, CancellationToken cancellationToken);
+
+    /// <summary>Headers of the open folder's messages with a UID above <paramref name="afterUid"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<InboundHeaders>> FetchHeadersAfterAsync(uint afterUid, int limit, CancellationToken cancellationToken);
+
+    Task<MimeMessage> FetchMessageAsync(uint uid, CancellationToken cancellationToken);
+}
+
+/// <summary>Where the poller stands in one folder of one mailbox.</summary>
+public sealed record FolderSyncState(string Mailbox, FolderRole Role, string FolderName, uint UidValidity, uint LastUid, ulong HighestModSeq, DateTimeOffset UpdatedAt);
+
+/// <summary>Persistence of per-folder sync state.</summary>
+public interface ISyncStateStore
+{
+    Task<FolderSyncState?> GetAsync(string mailbox, FolderRole role, CancellationToken cancellationToken);
+
+    Task SaveAsync(FolderSyncState state, CancellationToken cancellationToken);
+}

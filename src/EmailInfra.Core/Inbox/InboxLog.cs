@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace EmailInfra.Core.Inbox;
+
+internal static partial class InboxLog
+{
+    [LoggerMessage(2001, LogLevel.Information, "Poll job for {Mailbox}: mailbox missing or retired; skipped")]
+    public static partial void MailboxGone(ILogger logger, string mailbox);
+
+    [LoggerMessage(2002, LogLevel.Information, "Polled {Mailbox}: {Messages} new messages, {Bounces} bounces, {Placements} warm-up placements")]
+    public static partial void Polled(ILogger logger, string mailbox, int messages, int bounces, int placements);
+
+    [LoggerMessage(2003, LogLevel.Warning, "UIDVALIDITY of {Mailbox}/{Folder} changed from {Old} to {New}; resyncing")]
+    public static partial void UidValidityChanged(ILogger logger, string mailbox, string folder, uint old, uint @new);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Malformed message {Mailbox}/{Folder} UID {Uid} skipped: {Reason}")]
+    public static partial void Malformed(ILogger logger, string mailbox, string folder, uint uid, string reason);
+
+    [LoggerMessage(2005, LogLevel.Information, "Bounce in {Mailbox} for {Recipient} (original {MessageId}) matches no send of ours")]
+    public static partial void BounceUnlinked(ILogger logger, string mailbox, string recipient, string? messageId);
+
+    [LoggerMessage(2006, LogLevel.Information, "Bounce linked to send {SendId} of {Mailbox}: {Recipient} {Status}")]
+    public static partial void BounceLinked(ILogger logger, string mailbox, string sendId, string recipient, string? status);
+
+    [LoggerMessage(2007, LogLevel.Information, "Warm-up mail from {Sender} found in {Mailbox}/{Folder}")]
+    public static partial void WarmupPlaced(ILogger logger, string mailbox, string sender, string folder);
+}

@@ -1,0 +1,190 @@
+using EmailInfra.Core.Mailboxes;
+using EmailInfra.Core.Reputation;
+using EmailInfra.Core.Secrets;
+using EmailInfra.Core.Sending;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EmailInfra.Core.Inbox;
+
+/// <summary>What one poll found, per kind of signal.</summary>
+public sealed record PollSummary(int Messages, int Bounces, int WarmupPlacements, int Replies, int Malformed)
+{
+    public static readonly PollSummary Empty = new(0, 0, 0, 0, 0);
+
+    public PollSummary Add(PollSummary other) => new(
+        Messages + other.Messages, Bounces + other.Bounces, WarmupPlacements + other.WarmupPlacements, Replies + other.Replies, Malformed + other.Malformed);
+}
+
+/// <summary>Polls one mailbox: syncs INBOX and Junk incrementally, classifies new mail, applies effects, saves sync state.</summary>
+/// <remarks>
+/// Effects are idempotent (keyed by Message-ID and recipient) and the sync state is saved after them,
+/// so an interrupted poll repeats some work on the next run but never counts anything twice.
+/// </remarks>
+public sealed class PollHandler(
+    IMailboxStore mailboxes,
+    ISecretStore secrets,
+    IMailboxReader reader,
+    ISyncStateStore syncStates,
+    ISendLedger ledger,
+    IMetricsStore metrics,
+    ISuppressionList suppressions,
+    IOptions<PollingOptions> options,
+    TimeProvider time,
+    ILogger<PollHandler> logger)
+{
+    public Task<PollSummary> HandleAsync(string message, CancellationToken cancellationToken) =>
+        HandleAsync(PollJob.Parse(message), cancellationToken);
+
+    public async Task<PollSummary> HandleAsync(PollJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var mailbox = await mailboxes.GetAsync(job.PoolId, job.Mailbox, cancellationToken).ConfigureAwait(false);
+        if (mailbox is null || mailbox.State == MailboxState.Retired)
+        {
+            InboxLog.MailboxGone(logger, job.Mailbox);
+            return PollSummary.Empty;
+        }
+
+        var credentials = new MailboxCredentials(mailbox.Username, await secrets.GetAsync(mailbox.SecretName, cancellationToken).ConfigureAwait(false));
+        var session = await reader.OpenAsync(mailbox, credentials, cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            var summary = PollSummary.Empty;
+            foreach (var role in new[] { FolderRole.Inbox, FolderRole.Junk })
+            {
+                summary = summary.Add(await SyncFolderAsync(mailbox, session, role, cancellationToken).ConfigureAwait(false));
+            }
+
+            InboxLog.Polled(logger, mailbox.Address, summary.Messages, summary.Bounces, summary.WarmupPlacements);
+            return summary;
+        }
+    }
+
+    private async Task<PollSummary> SyncFolderAsync(Mailbox mailbox, IInboxSession session, FolderRole role, CancellationToken cancellationToken)
+    {
+        var folder = await session.OpenFolderAsync(role, cancellationToken).ConfigureAwait(false);
+        if (folder is null)
+        {
+            return PollSummary.Empty;
+        }
+
+        var state = await syncStates.GetAsync(mailbox.Address, role, cancellationToken).ConfigureAwait(false);
+        var lastUid = state is not null && state.UidValidity == folder.UidValidity ? state.LastUid : 0u;
+        if (state is not null && state.UidValidity != folder.UidValidity)
+        {
+            // UIDs of the old validity mean nothing now; effects are keyed by Message-ID, so a full resync counts nothing twice.
+            InboxLog.UidValidityChanged(logger, mailbox.Address, folder.Name, state.UidValidity, folder.UidValidity);
+        }
+
+        if (folder.UidNext != 0 && folder.UidNext <= lastUid + 1 && state?.UidValidity == folder.UidValidity)
+        {
+            return PollSummary.Empty;
+        }
+
+        var headers = await session.FetchHeadersAfterAsync(lastUid, options.Value.MaxMessagesPerFolder, cancellationToken).ConfigureAwait(false);
+        var summary = PollSummary.Empty;
+        foreach (var item in headers)
+        {
+            summary = summary.Add(await HandleMessageAsync(mailbox, session, folder, item, cancellationToken).ConfigureAwait(false));
+            lastUid = Math.Max(lastUid, item.Uid);
+        }
+
+        await syncStates.SaveAsync(
+            new FolderSyncState(mailbox.Address, role, folder.Name, folder.UidValidity, lastUid, folder.HighestModSeq, time.GetUtcNow()),
+            cancellationToken).ConfigureAwait(false);
+        return summary;
+    }
+
+    private async Task<PollSummary> HandleMessageAsync(Mailbox mailbox, IInboxSession session, FolderSnapshot folder, InboundHeaders item, CancellationToken cancellationToken)
+    {
+        InboundVerdict verdict;
+        try
+        {
+            verdict = MessageClassifier.NeedsBody(item.Headers)
+                ? MessageClassifier.Classify(await session.FetchMessageAsync(item.Uid, cancellationToken).ConfigureAwait(false))
+                : MessageClassifier.ClassifyHeaders(item.Headers);
+        }
+        catch (Exception ex) when (ex is FormatException or MimeKit.ParseException or ArgumentException or InvalidOperationException)
+        {
+            verdict = new MalformedVerdict(ex.Message);
+        }
+
+        switch (verdict)
+        {
+            case BounceVerdict bounce:
+                var linked = await ApplyBounceAsync(mailbox, bounce, cancellationToken).ConfigureAwait(false);
+                return new PollSummary(1, linked, 0, 0, 0);
+            case OrdinaryVerdict ordinary:
+                return await ApplyOrdinaryAsync(mailbox, folder, ordinary, cancellationToken).ConfigureAwait(false);
+            case MalformedVerdict malformed:
+                InboxLog.Malformed(logger, mailbox.Address, folder.Name, item.Uid, malformed.Reason);
+                return new PollSummary(1, 0, 0, 0, 1);
+            default:
+                return new PollSummary(1, 0, 0, 0, 0);
+        }
+    }
+
+    private async Task<int> ApplyBounceAsync(Mailbox mailbox, BounceVerdict bounce, CancellationToken cancellationToken)
+    {
+        var entry = bounce.OriginalMessageId is null ? null : await ledger.FindByMessageIdAsync(bounce.OriginalMessageId, cancellationToken).ConfigureAwait(false);
+        var counted = 0;
+        foreach (var recipient in bounce.Recipients.Where(r => r.IsFailure))
+        {
+            if (entry is null || !string.Equals(entry.Recipient, recipient.Address, StringComparison.OrdinalIgnoreCase))
+            {
+                InboxLog.BounceUnlinked(logger, mailbox.Address, recipient.Address, bounce.OriginalMessageId);
+                continue;
+            }
+
+            if (entry.State != SendState.Bounced)
+            {
+                var updated = await ledger.TryReplaceAsync(
+                    entry with { State = SendState.Bounced, BounceStatus = recipient.Status, BounceDiagnostic = recipient.Diagnostic, UpdatedAt = time.GetUtcNow() },
+                    cancellationToken).ConfigureAwait(false);
+                entry = updated ?? await ledger.GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) ?? entry;
+            }
+
+            var metric = recipient.IsHard ? MailboxMetric.HardBounces : MailboxMetric.SoftBounces;
+            await metrics.CountOnceAsync(entry.Key.Mailbox, entry.Key.Day, metric, $"bounce|{entry.MessageId}|{recipient.Address}", cancellationToken).ConfigureAwait(false);
+            if (recipient.IsHard)
+            {
+                await suppressions.AddAsync(recipient.Address, "hard-bounce " + recipient.Status, entry.MessageId ?? string.Empty, cancellationToken).ConfigureAwait(false);
+            }
+
+            InboxLog.BounceLinked(logger, entry.Key.Mailbox, entry.Key.SendId, recipient.Address, recipient.Status);
+            counted++;
+        }
+
+        return counted;
+    }
+
+    private async Task<PollSummary> ApplyOrdinaryAsync(Mailbox mailbox, FolderSnapshot folder, OrdinaryVerdict verdict, CancellationToken cancellationToken)
+    {
+        if (verdict.MessageId is not null
+            && await ledger.FindByMessageIdAsync(verdict.MessageId, cancellationToken).ConfigureAwait(false) is { } sent
+            && sent.Kind is SendKind.Warmup or SendKind.WarmupReply
+            && string.Equals(sent.Recipient, mailbox.Address, StringComparison.OrdinalIgnoreCase))
+        {
+            // Warm-up mail from a peer: where it landed is the signal.
+            var inInbox = folder.Role == FolderRole.Inbox;
+            var key = "placement|" + verdict.MessageId;
+            var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            await metrics.CountOnceAsync(mailbox.Address, today, inInbox ? MailboxMetric.ReceivedInbox : MailboxMetric.ReceivedJunk, key, cancellationToken).ConfigureAwait(false);
+            await metrics.CountOnceAsync(sent.Key.Mailbox, sent.Key.Day, inInbox ? MailboxMetric.PlacedInbox : MailboxMetric.PlacedJunk, key, cancellationToken).ConfigureAwait(false);
+            InboxLog.WarmupPlaced(logger, mailbox.Address, sent.Key.Mailbox, folder.Name);
+            return new PollSummary(1, 0, 1, 0, 0);
+        }
+
+        if (verdict.InReplyTo is not null
+            && await ledger.FindByMessageIdAsync(verdict.InReplyTo, cancellationToken).ConfigureAwait(false) is { } original
+            && string.Equals(original.Key.Mailbox, mailbox.Address, StringComparison.OrdinalIgnoreCase)
+            && original.Kind == SendKind.Outbound)
+        {
+            await metrics.CountOnceAsync(mailbox.Address, original.Key.Day, MailboxMetric.Replies, "reply|" + (verdict.MessageId ?? verdict.InReplyTo), cancellationToken).ConfigureAwait(false);
+            return new PollSummary(1, 0, 0, 1, 0);
+        }
+
+        return new PollSummary(1, 0, 0, 0, 0);
+    }
+}

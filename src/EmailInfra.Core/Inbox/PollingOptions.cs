@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EmailInfra.Core.Inbox;
+
+/// <summary>How mailboxes are polled. Bound from the "Polling" configuration section.</summary>
+public sealed class PollingOptions
+{
+    public const string Section = "Polling";
+
+    /// <summary>The time between two fan-outs (keep in step with the PollSchedule timer); poll jobs are spread across it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most messages handled per folder in one poll; the rest wait for the next poll.</summary>
+    [Range(1, 5000)]
+    public int MaxMessagesPerFolder { get; set; } = 500;
+}

@@ -1,0 +1,98 @@
+using EmailInfra.Core.Domains;
+using EmailInfra.Core.Secrets;
+
+namespace EmailInfra.Core.Mailboxes;
+
+/// <summary>What an operator supplies to add a mailbox. The password goes to the secret store, nowhere else.</summary>
+public sealed record MailboxRegistration(
+    string Address,
+    string PoolId,
+    MailServerEndpoint Smtp,
+    MailServerEndpoint Imap,
+    string? Username,
+    string Password)
+{
+    // A record's generated ToString would print the password.
+    public override string ToString() => $"{Address} in pool {PoolId}";
+}
+
+/// <summary>Registers mailboxes: validates, stores the password as a secret, records domain, pool and mailbox.</summary>
+public sealed class MailboxRegistry(IMailboxStore mailboxes, IDomainStore domains, ISecretStore secrets, TimeProvider time)
+{
+    /// <summary>The secret name under which a mailbox's password is kept (Key Vault names allow letters, digits and '-').</summary>
+    public static string SecretNameFor(string address)
+    {
+        var chars = address.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        return "mailbox-" + new string(chars);
+    }
+
+    public async Task<Mailbox> RegisterAsync(MailboxRegistration registration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        var errors = new Dictionary<string, string[]>();
+        var address = EmailAddress.Normalize(registration.Address);
+        if (address is null)
+        {
+            errors["address"] = ["must be a plain address such as name@example.com"];
+        }
+
+        if (!PoolIds.IsValid(registration.PoolId))
+        {
+            errors["poolId"] = ["must be 1-63 characters: lower-case letters, digits and '-'"];
+        }
+
+        Check(errors, "smtp", registration.Smtp);
+        Check(errors, "imap", registration.Imap);
+        if (string.IsNullOrEmpty(registration.Password))
+        {
+            errors["password"] = ["is required"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidRequestException(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var secretName = SecretNameFor(address!);
+        await secrets.SetAsync(secretName, registration.Password, cancellationToken).ConfigureAwait(false);
+        if (await mailboxes.GetPoolAsync(registration.PoolId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await mailboxes.UpsertPoolAsync(new SendingPool(registration.PoolId, registration.PoolId, "UTC", now), cancellationToken).ConfigureAwait(false);
+        }
+
+        await domains.EnsureAsync(new SendingDomain(EmailAddress.DomainOf(address!), now, Retired: false), cancellationToken).ConfigureAwait(false);
+        var existing = await mailboxes.GetAsync(registration.PoolId, address!, cancellationToken).ConfigureAwait(false);
+        var mailbox = new Mailbox(
+            address!,
+            registration.PoolId,
+            registration.Smtp,
+            registration.Imap,
+            string.IsNullOrWhiteSpace(registration.Username) ? address! : registration.Username.Trim(),
+            secretName,
+            existing?.State ?? MailboxState.Warming,
+            existing?.CreatedAt ?? now);
+        await mailboxes.UpsertAsync(mailbox, cancellationToken).ConfigureAwait(false);
+        return mailbox;
+    }
+
+    private static void Check(Dictionary<string, string[]> errors, string field, MailServerEndpoint? endpoint)
+    {
+        if (endpoint is null || string.IsNullOrWhiteSpace(endpoint.Host) || Uri.CheckHostName(endpoint.Host) == UriHostNameType.Unknown)
+        {
+            errors[field + ".host"] = ["must be a host name or IP address"];
+        }
+
+        if (endpoint is null || endpoint.Port is < 1 or > 65535)
+        {
+            errors[field + ".port"] = ["must be between 1 and 65535"];
+        }
+    }
+}
+
+/// <summary>Rules for sending pool ids, which appear in table keys and queue messages.</summary>
+public static class PoolIds
+{
+    public static bool IsValid(string? id) =>
+        !string.IsNullOrEmpty(id) && id.Length <= 63 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+}

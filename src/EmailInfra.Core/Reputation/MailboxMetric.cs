@@ -1,0 +1,50 @@
+namespace EmailInfra.Core.Reputation;
+
+/// <summary>Per-mailbox daily counters; the signals health rules and the ramp read.</summary>
+public enum MailboxMetric
+{
+    /// <summary>Emails this mailbox handed to its SMTP server and saw accepted.</summary>
+    Sent,
+
+    /// <summary>This mailbox's mail that a peer found in its inbox.</summary>
+    PlacedInbox,
+
+    /// <summary>This mailbox's mail that a peer found in its junk folder.</summary>
+    PlacedJunk,
+
+    /// <summary>Peer warm-up mail this mailbox received in its inbox.</summary>
+    ReceivedInbox,
+
+    /// <summary>Peer warm-up mail this mailbox received in its junk folder.</summary>
+    ReceivedJunk,
+
+    HardBounces,
+    SoftBounces,
+    Complaints,
+    Replies,
+    AutoReplies,
+}
+
+/// <summary>One mailbox's counters for one day.</summary>
+public sealed record DailyMetrics(string Mailbox, DateOnly Day, IReadOnlyDictionary<MailboxMetric, long> Counts)
+{
+    public long this[MailboxMetric metric] => Counts.TryGetValue(metric, out var n) ? n : 0;
+}
+
+/// <summary>Daily metrics with exactly-once counting: each event is counted under a key, and a key counts once.</summary>
+public interface IMetricsStore
+{
+    /// <summary>Adds one to the metric unless an event with this key was already counted; returns whether it counted.</summary>
+    /// <remarks>The marker and the increment are written in one atomic batch, so a crash can neither lose nor double a count.</remarks>
+    Task<bool> CountOnceAsync(string mailbox, DateOnly day, MailboxMetric metric, string eventKey, CancellationToken cancellationToken);
+
+    Task<DailyMetrics> GetAsync(string mailbox, DateOnly day, CancellationToken cancellationToken);
+}
+
+/// <summary>Recipients never to be sent to again, with the reason.</summary>
+public interface ISuppressionList
+{
+    Task AddAsync(string address, string reason, string evidence, CancellationToken cancellationToken);
+
+    Task<bool> IsSuppressedAsync(string address, CancellationToken cancellationToken);
+}

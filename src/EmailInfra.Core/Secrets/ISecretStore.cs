@@ -1,0 +1,11 @@
+namespace EmailInfra.Core.Secrets;
+
+/// <summary>Where mailbox passwords live: Key Vault in Azure, an encrypted local store in local mode.</summary>
+/// <remarks>Tables hold only the secret's name. Values never pass through logs, queues or API responses.</remarks>
+public interface ISecretStore
+{
+    /// <summary>Returns the secret's value; throws <see cref="KeyNotFoundException"/> if there is none.</summary>
+    Task<string> GetAsync(string name, CancellationToken cancellationToken);
+
+    Task SetAsync(string name, string value, CancellationToken cancellationToken);
+}
