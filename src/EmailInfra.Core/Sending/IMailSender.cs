@@ -23,6 +23,9 @@ public enum SmtpOutcomeKind
 
     /// <summary>Could not connect, or the connection broke before the message was handed over.</summary>
     ConnectionFailed,
+
+    /// <summary>The connection broke while the message was in flight: the server may or may not have taken it.</summary>
+    OutcomeUnknown,
 }
 
 /// <summary>The result of an SMTP submission, with the server's reply as evidence.</summary>

@@ -23,6 +23,9 @@ public enum SendJobResult
 
     /// <summary>The mailbox is paused or retired; the row stays planned.</summary>
     MailboxNotActive,
+
+    /// <summary>The connection broke mid-message; the row stays "sending" until the Message-ID is looked for.</summary>
+    OutcomeUnknown,
     NotFound,
 }
 
@@ -122,6 +125,25 @@ public sealed class SendHandler(
                     cancellationToken).ConfigureAwait(false);
                 SendLog.RejectedPermanently(logger, mailbox.Address, claimed.Key.SendId, outcome.ReplyCode, outcome.EnhancedStatus);
                 return SendJobResult.Bounced;
+
+            case SmtpOutcomeKind.AuthenticationFailed:
+                // Retrying a refused password only earns the mailbox a lockout: pause it for an operator.
+                await mailboxes.UpsertAsync(mailbox with { State = MailboxState.Paused }, cancellationToken).ConfigureAwait(false);
+                await ReplaceOwnedAsync(claimed with { State = SendState.Planned, SmtpReply = outcome.Reply, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+                SendLog.CredentialsRefused(logger, mailbox.Address);
+                return SendJobResult.MailboxNotActive;
+
+            case SmtpOutcomeKind.TlsUnavailable:
+                // A configuration problem, not a passing one: never fall back to plaintext.
+                await ReplaceOwnedAsync(claimed with { State = SendState.Failed, SmtpReply = outcome.Reply, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+                SendLog.GaveUp(logger, mailbox.Address, claimed.Key.SendId, claimed.Attempts, outcome.Kind.ToString());
+                return SendJobResult.Failed;
+
+            case SmtpOutcomeKind.OutcomeUnknown:
+                // Retrying could deliver twice; the row keeps its Message-ID so the outcome can be found later.
+                await ReplaceOwnedAsync(claimed with { SmtpReply = "outcome unknown: " + outcome.Reply, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+                SendLog.OutcomeUnknown(logger, mailbox.Address, claimed.Key.SendId, claimed.MessageId);
+                return SendJobResult.OutcomeUnknown;
 
             default:
                 // Nothing was handed over: back to deferred, and retried with a growing delay until the bound.

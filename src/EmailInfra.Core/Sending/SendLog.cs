@@ -27,4 +27,7 @@ internal static partial class SendLog
 
     [LoggerMessage(1008, LogLevel.Error, "Send {SendId} from {Mailbox} given up after {Attempts} attempts ({Outcome})")]
     public static partial void GaveUp(ILogger logger, string mailbox, string sendId, int attempts, string outcome);
+
+    [LoggerMessage(1009, LogLevel.Error, "SMTP server refused the credentials of {Mailbox}; mailbox paused")]
+    public static partial void CredentialsRefused(ILogger logger, string mailbox);
 }

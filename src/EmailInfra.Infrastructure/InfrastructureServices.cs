@@ -1,0 +1,48 @@
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using EmailInfra.Core.Domains;
+using EmailInfra.Core.Inbox;
+using EmailInfra.Core.Jobs;
+using EmailInfra.Core.Mailboxes;
+using EmailInfra.Core.Reputation;
+using EmailInfra.Core.Secrets;
+using EmailInfra.Core.Sending;
+using EmailInfra.Infrastructure.Mail;
+using EmailInfra.Infrastructure.Secrets;
+using EmailInfra.Infrastructure.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EmailInfra.Infrastructure;
+
+/// <summary>Registers the adapters behind the Core's interfaces.</summary>
+public static class InfrastructureServices
+{
+    public static IServiceCollection AddEmailInfraInfrastructure(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MailTransportOptions>().BindConfiguration(MailTransportOptions.Section);
+        services.AddOptions<SecretStoreOptions>().BindConfiguration(SecretStoreOptions.Section);
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton<TableMailboxStore>();
+        services.AddSingleton<IMailboxStore>(sp => sp.GetRequiredService<TableMailboxStore>());
+        services.AddSingleton<IDomainStore>(sp => sp.GetRequiredService<TableMailboxStore>());
+        services.AddSingleton<ISendLedger, TableSendLedger>();
+        services.AddSingleton<IMetricsStore, TableMetricsStore>();
+        services.AddSingleton<ISyncStateStore, TableSyncStateStore>();
+        services.AddSingleton<ISuppressionList, TableSuppressionList>();
+        services.AddSingleton<IJobQueue, StorageJobQueue>();
+        services.AddSingleton<MailConnection>();
+        services.AddSingleton<IMailSender, MailKitMailSender>();
+        services.AddSingleton<IMailboxReader, MailKitMailboxReader>();
+        services.AddSingleton<ISecretStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecretStoreOptions>>().Value;
+            return options.KeyVaultUri is { } uri
+                ? new KeyVaultSecretStore(new SecretClient(uri, new DefaultAzureCredential()))
+                : new LocalSecretStore(options.LocalPath);
+        });
+        return services;
+    }
+}

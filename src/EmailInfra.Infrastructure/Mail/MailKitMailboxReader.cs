@@ -1,0 +1,137 @@
+using EmailInfra.Core.Inbox;
+using EmailInfra.Core.Mailboxes;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MimeKit;
+
+namespace EmailInfra.Infrastructure.Mail;
+
+/// <summary>Reads mailboxes over IMAP with MailKit; finds the junk folder by SPECIAL-USE or by the providers' usual names.</summary>
+public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxReader
+{
+    public async Task<IInboxSession> OpenAsync(Mailbox mailbox, MailboxCredentials credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        ArgumentNullException.ThrowIfNull(credentials);
+        if (!connection.IsAllowed(mailbox.Imap))
+        {
+            throw new InvalidOperationException($"TLS is required for {mailbox.Imap.Host}; plaintext is allowed only for listed test hosts");
+        }
+
+        var client = new ImapClient();
+        try
+        {
+            await connection.ConnectAsync(client, mailbox.Imap, cancellationToken).ConfigureAwait(false);
+            await client.AuthenticateAsync(credentials.Username, credentials.Password, cancellationToken).ConfigureAwait(false);
+            return new Session(client);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Session(ImapClient client) : IInboxSession
+    {
+        // Names used by providers that do not advertise SPECIAL-USE (Outlook, Gmail, Yahoo, generic).
+        private static readonly string[] JunkNames = ["Junk", "Junk Email", "Junk E-mail", "[Gmail]/Spam", "[Google Mail]/Spam", "Spam", "Bulk Mail"];
+
+        private IMailFolder? open;
+
+        public async Task<FolderSnapshot?> OpenFolderAsync(FolderRole role, CancellationToken cancellationToken)
+        {
+            var folder = role == FolderRole.Inbox ? client.Inbox : await FindJunkAsync(cancellationToken).ConfigureAwait(false);
+            if (folder is null)
+            {
+                return null;
+            }
+
+            if (open is not null && open != folder && open.IsOpen)
+            {
+                await open.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+            }
+
+            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            open = folder;
+            return new FolderSnapshot(role, folder.FullName, folder.UidValidity, folder.UidNext?.Id ?? 0, folder.HighestModSeq);
+        }
+
+        public async Task<IReadOnlyList<InboundHeaders>> FetchHeadersAfterAsync(uint afterUid, int limit, CancellationToken cancellationToken)
+        {
+            var folder = open ?? throw new InvalidOperationException("No folder is open.");
+            if (folder.Count == 0)
+            {
+                return [];
+            }
+
+            var range = new UniqueIdRange(new UniqueId(afterUid + 1), UniqueId.MaxValue);
+            var uids = (await folder.SearchAsync(SearchQuery.Uids(range), cancellationToken).ConfigureAwait(false))
+                .Where(u => u.Id > afterUid).OrderBy(u => u.Id).Take(limit).ToList();
+            if (uids.Count == 0)
+            {
+                return [];
+            }
+
+            var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Headers, cancellationToken).ConfigureAwait(false);
+            return summaries.Where(s => s.Headers is not null).OrderBy(s => s.UniqueId.Id).Select(s => new InboundHeaders(s.UniqueId.Id, s.Headers!)).ToList();
+        }
+
+        public async Task<MimeMessage> FetchMessageAsync(uint uid, CancellationToken cancellationToken)
+        {
+            var folder = open ?? throw new InvalidOperationException("No folder is open.");
+            return await folder.GetMessageAsync(new UniqueId(uid), cancellationToken).ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (client.IsConnected)
+                {
+                    await client.DisconnectAsync(true).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ImapProtocolException or ImapCommandException)
+            {
+                // the session is over either way
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }
+
+        private async Task<IMailFolder?> FindJunkAsync(CancellationToken cancellationToken)
+        {
+            if ((client.Capabilities & ImapCapabilities.SpecialUse) != 0)
+            {
+                try
+                {
+                    if (client.GetFolder(SpecialFolder.Junk) is { } special)
+                    {
+                        return special;
+                    }
+                }
+                catch (NotSupportedException)
+                {
+                    // fall through to names
+                }
+            }
+
+            foreach (var name in JunkNames)
+            {
+                try
+                {
+                    return await client.GetFolderAsync(name, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FolderNotFoundException)
+                {
+                }
+            }
+
+            return null;
+        }
+    }
+}

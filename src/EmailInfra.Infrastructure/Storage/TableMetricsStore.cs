@@ -1,0 +1,73 @@
+using Azure;
+using Azure.Data.Tables;
+using EmailInfra.Core.Reputation;
+
+namespace EmailInfra.Infrastructure.Storage;
+
+/// <summary>
+/// Daily metrics (partition = mailbox, row = yyyyMMdd) with their event markers in the same partition (row = "e|day|hash"),
+/// so a marker and its increment commit in one entity-group transaction.
+/// </summary>
+public sealed class TableMetricsStore(StorageClients storage) : IMetricsStore
+{
+    public async Task<bool> CountOnceAsync(string mailbox, DateOnly day, MailboxMetric metric, string eventKey, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.DailyMetrics, cancellationToken).ConfigureAwait(false);
+        var partition = TableKey.Escape(mailbox);
+        var row = TableKey.Day(day);
+        var marker = new TableEntity(partition, $"e|{row}|{TableKey.Hash(metric + "|" + eventKey)}")
+        {
+            ["Metric"] = metric.ToString(),
+            ["EventKey"] = eventKey.Length > 1000 ? eventKey[..1000] : eventKey,
+        };
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var metrics = current.HasValue ? current.Value! : new TableEntity(partition, row) { ["Mailbox"] = mailbox };
+            var name = metric.ToString();
+            metrics[name] = (metrics.GetInt64(name) ?? 0) + 1;
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.Add, marker),
+                current.HasValue
+                    ? new(TableTransactionActionType.UpdateMerge, metrics, metrics.ETag)
+                    : new(TableTransactionActionType.Add, metrics),
+            };
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex == 0 && ex.Status == 409)
+            {
+                return false; // this event was counted before
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // another writer updated the metrics row first: read again and retry
+                await Task.Delay(Random.Shared.Next(5, 20 + (attempt * 10)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        throw new InvalidOperationException($"Could not count {metric} for {mailbox} on {day}: too much contention.");
+    }
+
+    public async Task<DailyMetrics> GetAsync(string mailbox, DateOnly day, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.DailyMetrics, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape(mailbox), TableKey.Day(day), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var counts = new Dictionary<MailboxMetric, long>();
+        if (row.HasValue)
+        {
+            foreach (var metric in Enum.GetValues<MailboxMetric>())
+            {
+                if (row.Value!.GetInt64(metric.ToString()) is { } n)
+                {
+                    counts[metric] = n;
+                }
+            }
+        }
+
+        return new DailyMetrics(mailbox, day, counts);
+    }
+}

@@ -1,0 +1,133 @@
+using Azure;
+using Azure.Data.Tables;
+using EmailInfra.Core.Sending;
+
+namespace EmailInfra.Infrastructure.Storage;
+
+/// <summary>The send ledger (partition = mailbox + day, row = send id) and the Message-ID index (partition = hash of the id).</summary>
+public sealed class TableSendLedger(StorageClients storage) : ISendLedger
+{
+    public async Task<bool> TryAddAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.SendLedger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(ToRow(entry), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<LedgerEntry?> GetAsync(LedgerKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var table = await storage.TableAsync(TableNames.SendLedger, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(key.Mailbox, key.Day), TableKey.Escape(key.SendId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? FromRow(row.Value!) : null;
+    }
+
+    public async Task<LedgerEntry?> TryReplaceAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var table = await storage.TableAsync(TableNames.SendLedger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await table.UpdateEntityAsync(
+                ToRow(entry), entry.ETag is null ? ETag.All : new ETag(entry.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return entry with { ETag = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<LedgerEntry>> ListDayAsync(string mailbox, DateOnly day, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.SendLedger, cancellationToken).ConfigureAwait(false);
+        var partition = Partition(mailbox, day);
+        var result = new List<LedgerEntry>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(FromRow(row));
+        }
+
+        return result;
+    }
+
+    public async Task IndexMessageIdAsync(string messageId, LedgerKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var table = await storage.TableAsync(TableNames.MessageIndex, cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(
+            new TableEntity(TableKey.Hash(messageId), string.Empty)
+            {
+                ["MessageId"] = messageId,
+                ["Mailbox"] = key.Mailbox,
+                ["Day"] = TableKey.Day(key.Day),
+                ["SendId"] = key.SendId,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LedgerEntry?> FindByMessageIdAsync(string messageId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.MessageIndex, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Hash(messageId), string.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || !string.Equals(row.Value!.GetString("MessageId"), messageId, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var key = new LedgerKey(row.Value.GetString("Mailbox"), DateOnly.ParseExact(row.Value.GetString("Day"), "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), row.Value.GetString("SendId"));
+        return await GetAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static string Partition(string mailbox, DateOnly day) => $"{TableKey.Escape(mailbox)}|{TableKey.Day(day)}";
+
+    private static TableEntity ToRow(LedgerEntry e) => new(Partition(e.Key.Mailbox, e.Key.Day), TableKey.Escape(e.Key.SendId))
+    {
+        ["Mailbox"] = e.Key.Mailbox,
+        ["Day"] = TableKey.Day(e.Key.Day),
+        ["SendId"] = e.Key.SendId,
+        ["PoolId"] = e.PoolId,
+        ["Kind"] = e.Kind.ToString(),
+        ["Recipient"] = e.Recipient,
+        ["Subject"] = e.Subject,
+        ["ScheduledAt"] = e.ScheduledAt,
+        ["State"] = e.State.ToString(),
+        ["MessageId"] = e.MessageId,
+        ["InReplyTo"] = e.InReplyTo,
+        ["SmtpReply"] = Truncate(e.SmtpReply),
+        ["BounceStatus"] = e.BounceStatus,
+        ["BounceDiagnostic"] = Truncate(e.BounceDiagnostic),
+        ["Attempts"] = e.Attempts,
+        ["UpdatedAt"] = e.UpdatedAt,
+    };
+
+    private static LedgerEntry FromRow(TableEntity row) => new()
+    {
+        Key = new LedgerKey(row.GetString("Mailbox"), DateOnly.ParseExact(row.GetString("Day"), "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), row.GetString("SendId")),
+        PoolId = row.GetString("PoolId"),
+        Kind = Enum.Parse<SendKind>(row.GetString("Kind")),
+        Recipient = row.GetString("Recipient"),
+        Subject = row.GetString("Subject") ?? string.Empty,
+        ScheduledAt = row.GetDateTimeOffset("ScheduledAt") ?? default,
+        State = Enum.Parse<SendState>(row.GetString("State")),
+        MessageId = row.GetString("MessageId"),
+        InReplyTo = row.GetString("InReplyTo"),
+        SmtpReply = row.GetString("SmtpReply"),
+        BounceStatus = row.GetString("BounceStatus"),
+        BounceDiagnostic = row.GetString("BounceDiagnostic"),
+        Attempts = row.GetInt32("Attempts") ?? 0,
+        UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
+        ETag = row.ETag.ToString(),
+    };
+
+    // A string property holds at most 64 KiB; server replies are far shorter, but a hostile server decides their length.
+    private static string? Truncate(string? value) => value is { Length: > 4000 } ? value[..4000] : value;
+}
