@@ -24,4 +24,7 @@ internal static partial class InboxLog
 
     [LoggerMessage(2007, LogLevel.Information, "Warm-up mail from {Sender} found in {Mailbox}/{Folder}")]
     public static partial void WarmupPlaced(ILogger logger, string mailbox, string sender, string folder);
+
+    [LoggerMessage(2008, LogLevel.Debug, "Polled {Mailbox}: nothing new")]
+    public static partial void NothingNew(ILogger logger, string mailbox);
 }

@@ -56,7 +56,15 @@ public sealed class PollHandler(
                 summary = summary.Add(await SyncFolderAsync(mailbox, session, role, cancellationToken).ConfigureAwait(false));
             }
 
-            InboxLog.Polled(logger, mailbox.Address, summary.Messages, summary.Bounces, summary.WarmupPlacements);
+            if (summary.Messages > 0)
+            {
+                InboxLog.Polled(logger, mailbox.Address, summary.Messages, summary.Bounces, summary.WarmupPlacements);
+            }
+            else
+            {
+                InboxLog.NothingNew(logger, mailbox.Address);
+            }
+
             return summary;
         }
     }

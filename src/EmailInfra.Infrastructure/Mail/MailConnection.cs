@@ -22,7 +22,7 @@ public sealed class MailConnection
         trustedThumbprints = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in this.options.TrustedCertificateFiles.Where(f => !string.IsNullOrWhiteSpace(f)))
         {
-            using var certificate = X509Certificate2.CreateFromPemFile(file);
+            using var certificate = X509CertificateLoader.LoadCertificateFromFile(file);
             trustedThumbprints.Add(certificate.Thumbprint);
         }
     }

@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using EmailInfra.Cli.LocalMode;
+using EmailInfra.Core;
+using EmailInfra.Core.Inbox;
+using EmailInfra.Core.Jobs;
+using EmailInfra.Core.Mailboxes;
+using EmailInfra.Core.Reputation;
+using EmailInfra.Core.Sending;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EmailInfra.Cli.Commands;
+
+/// <summary>The emailinfra command tree.</summary>
+public static class EmailInfraCommand
+{
+    private static readonly Option<string?> ConfigOption = new("--config") { Description = "A JSON settings file (default: ./emailinfra.json when present)", Recursive = true };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("EmailInfra: self-hosted cold-email infrastructure (local mode and operator commands).");
+        root.Options.Add(ConfigOption);
+        root.Subcommands.Add(Run());
+        root.Subcommands.Add(Mailbox());
+        root.Subcommands.Add(Send());
+        root.Subcommands.Add(Poll());
+        root.Subcommands.Add(Day());
+        return root;
+    }
+
+    private static Command Run()
+    {
+        var command = new Command("run", "Run the system on this machine: send and poll workers and the poll timer, until Ctrl+C.");
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption));
+                await using var azurite = await LocalAzurite.EnsureRunningAsync(configuration, ct);
+                using var host = LocalHost.BuildRunner(configuration);
+                if (azurite.Started)
+                {
+                    Console.Error.WriteLine($"started Azurite (data in {azurite.DataDir})");
+                }
+
+                Console.Error.WriteLine($"emailinfra: running queues {QueueNames.SendJobs}, {QueueNames.PollJobs}; poll timer '{configuration[TimerSchedules.PollSchedule]}'. Ctrl+C stops.");
+                await host.RunAsync(ct);
+                Console.Error.WriteLine("emailinfra: stopped");
+                return 0;
+            }
+            catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or System.Security.Cryptography.CryptographicException or IOException)
+            {
+                // configuration problems: say what is wrong, without a stack trace
+                await Console.Error.WriteLineAsync("error: " + ex.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command Mailbox()
+    {
+        var address = new Option<string>("--address") { Description = "The mailbox address", Required = true };
+        var pool = new Option<string>("--pool") { Description = "Sending pool id (mailboxes sharing a server / IP pool)", Required = true };
+        var smtp = new Option<string>("--smtp") { Description = "SMTP submission server, host:port", Required = true };
+        var smtpTls = new Option<string?>("--smtp-tls") { Description = "implicit | starttls | none (default: implicit on 465, else starttls)" };
+        var imap = new Option<string>("--imap") { Description = "IMAP server, host:port", Required = true };
+        var imapTls = new Option<string?>("--imap-tls") { Description = "implicit | starttls | none (default: implicit on 993, else starttls)" };
+        var username = new Option<string?>("--username") { Description = "Login name (default: the address)" };
+        var passwordEnv = new Option<string?>("--password-env") { Description = "Read the password from this environment variable (default: one line from standard input)" };
+        var add = new Command("add", "Register a mailbox; its password goes to the secret store, never to a table.")
+        {
+            address, pool, smtp, smtpTls, imap, imapTls, username, passwordEnv,
+        };
+        add.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
+        {
+            var password = parse.GetValue(passwordEnv) is { } env
+                ? Environment.GetEnvironmentVariable(env) ?? throw new InvalidRequestException("password-env", $"{env} is not set")
+                : await Console.In.ReadLineAsync(ct) ?? string.Empty;
+            var mailbox = await services.GetRequiredService<MailboxRegistry>().RegisterAsync(
+                new MailboxRegistration(
+                    parse.GetValue(address)!,
+                    parse.GetValue(pool)!,
+                    EndpointArgument.Parse("smtp", parse.GetValue(smtp)!, parse.GetValue(smtpTls)),
+                    EndpointArgument.Parse("imap", parse.GetValue(imap)!, parse.GetValue(imapTls)),
+                    parse.GetValue(username),
+                    password),
+                ct);
+            Console.WriteLine($"registered {mailbox.Address} in pool {mailbox.PoolId} ({mailbox.State}); smtp {mailbox.Smtp}, imap {mailbox.Imap}");
+        }, ct));
+
+        var list = new Command("list", "List registered mailboxes.");
+        list.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
+        {
+            var all = await services.GetRequiredService<IMailboxStore>().ListAllAsync(ct);
+            Console.WriteLine($"{"ADDRESS",-32} {"POOL",-16} {"STATE",-10} SMTP / IMAP");
+            foreach (var m in all.OrderBy(m => m.PoolId, StringComparer.Ordinal).ThenBy(m => m.Address, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"{m.Address,-32} {m.PoolId,-16} {m.State,-10} {m.Smtp} / {m.Imap}");
+            }
+        }, ct));
+        return new Command("mailbox", "Manage mailboxes.") { add, list };
+    }
+
+    private static Command Send()
+    {
+        var from = new Option<string>("--from") { Description = "Sending mailbox (registered)", Required = true };
+        var to = new Option<string>("--to") { Description = "Recipient address", Required = true };
+        var delay = new Option<int>("--in-seconds") { Description = "Send this many seconds from now (default: now)" };
+        var command = new Command("send", "Queue one warm-up email from a mailbox to a recipient.") { from, to, delay };
+        command.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
+        {
+            var at = parse.GetValue(delay) is > 0 and var seconds ? DateTimeOffset.UtcNow.AddSeconds(seconds) : (DateTimeOffset?)null;
+            var entry = await services.GetRequiredService<SendScheduler>().ScheduleAsync(
+                new SendRequest(parse.GetValue(from)!, parse.GetValue(to)!, SendKind.Warmup, at), ct);
+            Console.WriteLine($"queued {entry.Key.SendId}: {entry.Key.Mailbox} -> {entry.Recipient} at {entry.ScheduledAt:u}");
+        }, ct));
+        return command;
+    }
+
+    private static Command Poll()
+    {
+        var command = new Command("poll", "Queue a poll job for every active mailbox now (as the timer does).");
+        command.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
+        {
+            var count = await services.GetRequiredService<PollFanout>().RunAsync(ct);
+            Console.WriteLine($"queued {count} poll jobs");
+        }, ct));
+        return command;
+    }
+
+    private static Command Day()
+    {
+        var mailbox = new Option<string>("--mailbox") { Description = "Mailbox address", Required = true };
+        var date = new Option<string?>("--date") { Description = "yyyy-MM-dd (default: today, UTC)" };
+        var command = new Command("day", "Show a mailbox's sends and metrics for one day.") { mailbox, date };
+        command.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
+        {
+            var day = parse.GetValue(date) is { } d
+                ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : DateOnly.FromDateTime(DateTime.UtcNow);
+            var address = EmailAddress.Normalize(parse.GetValue(mailbox)) ?? throw new InvalidRequestException("mailbox", "is not a valid address");
+            var metrics = await services.GetRequiredService<IMetricsStore>().GetAsync(address, day, ct);
+            Console.WriteLine($"{address} on {day:yyyy-MM-dd}");
+            Console.WriteLine("  " + string.Join("  ", Enum.GetValues<MailboxMetric>().Select(m => $"{m}={metrics[m]}")));
+            foreach (var e in (await services.GetRequiredService<ISendLedger>().ListDayAsync(address, day, ct)).OrderBy(e => e.ScheduledAt))
+            {
+                Console.WriteLine($"  {e.ScheduledAt:HH:mm:ss} {e.Kind,-11} {e.State,-9} -> {e.Recipient,-28} {e.BounceStatus ?? string.Empty,-7} {e.MessageId}");
+            }
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Runs a one-shot command with the services; bad input prints a clear error and exits 2.</summary>
+    private static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, Task> action, CancellationToken ct)
+    {
+        try
+        {
+            var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption));
+            await using var azurite = await LocalAzurite.EnsureRunningAsync(configuration, ct);
+            using var host = LocalHost.BuildServices(configuration);
+            await action(host.Services);
+            return 0;
+        }
+        catch (InvalidRequestException ex)
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message);
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+
+namespace EmailInfra.Cli.LocalMode;
+
+/// <summary>Starts Azurite for local mode when storage is the embedded default and nothing answers on its ports.</summary>
+public sealed class LocalAzurite : IAsyncDisposable
+{
+    private readonly Process? process;
+
+    private LocalAzurite(Process? process, string? path, string? dataDir)
+    {
+        this.process = process;
+        Path = path;
+        DataDir = dataDir;
+    }
+
+    public string? Path { get; }
+
+    public string? DataDir { get; }
+
+    public bool Started => process is not null;
+
+    public static async Task<LocalAzurite> EnsureRunningAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var usesDefault = string.Equals(configuration["EmailInfraStorage"], LocalConfiguration.DevelopmentStorage, StringComparison.Ordinal);
+        if (!usesDefault || !string.Equals(configuration["Local:StartAzurite"], "true", StringComparison.OrdinalIgnoreCase)
+            || await AnswersAsync(10002, cancellationToken))
+        {
+            return new LocalAzurite(null, null, null);
+        }
+
+        var path = configuration["Local:AzuritePath"] ?? Find()
+            ?? throw new InvalidOperationException(
+                "Storage is the local default (Azurite on 127.0.0.1:10000-10002) but nothing answers there and no Azurite was found. "
+                + "Run 'npm ci' in tools/azurite, set Local:AzuritePath, or set EmailInfraStorage to a storage account.");
+        var dataDir = configuration["Local:AzuriteData"]
+            ?? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".emailinfra", "azurite");
+        Directory.CreateDirectory(dataDir);
+        var start = new ProcessStartInfo(path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", dataDir,
+            "--blobHost", "127.0.0.1", "--blobPort", "10000", "--queueHost", "127.0.0.1", "--queuePort", "10001",
+            "--tableHost", "127.0.0.1", "--tablePort", "10002",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {path}");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        for (var i = 0; i < 100 && !await AnswersAsync(10002, cancellationToken); i++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} on start.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return new LocalAzurite(process, path, dataDir);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+    }
+
+    private static string? Find()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = System.IO.Path.Combine(dir.FullName, "tools", "azurite", "node_modules", ".bin", "azurite");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<bool> AnswersAsync(int port, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

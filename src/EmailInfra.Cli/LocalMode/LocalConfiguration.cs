@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+
+namespace EmailInfra.Cli.LocalMode;
+
+/// <summary>Configuration of the emailinfra command: embedded defaults, then emailinfra.json, then environment variables.</summary>
+/// <remarks>Keys are the Functions app settings (e.g. EmailInfraStorage, PollSchedule, Polling__Interval), so one set of names serves both hosts.</remarks>
+public static class LocalConfiguration
+{
+    /// <summary>The well-known Azurite development account on its default loopback ports.</summary>
+    public const string DevelopmentStorage =
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
+
+    public static readonly IReadOnlyDictionary<string, string?> Defaults = new Dictionary<string, string?>
+    {
+        ["EmailInfraStorage"] = DevelopmentStorage,
+        ["PollSchedule"] = "0 */5 * * * *",
+        ["Local:StartAzurite"] = "true",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Azure"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting"] = "Warning",
+    };
+
+    public static IConfigurationRoot Build(string? file = null) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(Defaults)
+            .AddJsonFile(Path.GetFullPath(file ?? "emailinfra.json"), optional: file is null)
+            .AddEnvironmentVariables()
+            .Build();
+}

@@ -1,0 +1,65 @@
+using EmailInfra.Core;
+using EmailInfra.Core.Inbox;
+using EmailInfra.Core.Jobs;
+using EmailInfra.Core.Sending;
+using EmailInfra.Infrastructure;
+using EmailInfra.Infrastructure.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EmailInfra.Cli.LocalMode;
+
+/// <summary>The single-machine host: the Functions app's jobs in one process, on the same Core services and schedules.</summary>
+public static class LocalHost
+{
+    /// <summary>Services for one-shot commands (no workers).</summary>
+    public static IHost BuildServices(IConfiguration configuration) => Build(configuration, workers: false);
+
+    /// <summary>The long-running host: queue workers for send and poll jobs, and the poll timer.</summary>
+    public static IHost BuildRunner(IConfiguration configuration) => Build(configuration, workers: true);
+
+    private static IHost Build(IConfiguration configuration, bool workers)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.AddEmailInfraCore().AddEmailInfraInfrastructure();
+        builder.Services.AddOptions<LocalQueueOptions>().BindConfiguration(LocalQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        if (workers)
+        {
+            AddQueue(builder.Services, QueueNames.SendJobs, sp => sp.GetRequiredService<SendHandler>().HandleAsync);
+            AddQueue(builder.Services, QueueNames.PollJobs, sp => sp.GetRequiredService<PollHandler>().HandleAsync);
+            var schedule = configuration[TimerSchedules.PollSchedule] ?? throw new InvalidOperationException($"{TimerSchedules.PollSchedule} is not set.");
+            TimerJob.Parse(TimerSchedules.PollSchedule, schedule);
+            builder.Services.AddSingleton<IHostedService>(sp => new TimerJob(
+                TimerSchedules.PollSchedule,
+                schedule,
+                ct => sp.GetRequiredService<PollFanout>().RunAsync(ct),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<TimerJob>>()));
+        }
+
+        return builder.Build();
+    }
+
+    private static void AddQueue(IServiceCollection services, string queue, Func<IServiceProvider, Func<string, CancellationToken, Task>> handler) =>
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var handle = handler(sp);
+            return new QueueWorker(
+                queue,
+                (message, ct) => handle(message, ct),
+                sp.GetRequiredService<StorageClients>(),
+                sp.GetRequiredService<IOptions<LocalQueueOptions>>(),
+                sp.GetRequiredService<ILogger<QueueWorker>>());
+        });
+}

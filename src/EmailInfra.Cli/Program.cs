@@ -1,0 +1,3 @@
+using EmailInfra.Cli.Commands;
+
+return await EmailInfraCommand.Build().Parse(args).InvokeAsync();

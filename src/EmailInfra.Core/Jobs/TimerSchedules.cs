@@ -1,0 +1,8 @@
+namespace EmailInfra.Core.Jobs;
+
+/// <summary>App settings that hold NCRONTAB schedules, read by the Functions timer triggers and the local host alike.</summary>
+public static class TimerSchedules
+{
+    /// <summary>When poll jobs are fanned out (six fields, seconds first).</summary>
+    public const string PollSchedule = "PollSchedule";
+}

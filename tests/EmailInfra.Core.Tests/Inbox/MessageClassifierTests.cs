@@ -1,0 +1,105 @@
+using EmailInfra.Core.Inbox;
+using MimeKit;
+
+namespace EmailInfra.Core.Tests.Inbox;
+
+public class MessageClassifierTests
+{
+    // The shape Postfix writes (RFC 3464): notice, delivery-status, original message.
+    private const string Dsn = """
+        From: Mail Delivery System <MAILER-DAEMON@mail.rig.test>
+        Subject: Undelivered Mail Returned to Sender
+        To: alice@alpha.test
+        Auto-Submitted: auto-replied
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+        Message-Id: <dsn.1@mail.rig.test>
+
+        --B
+        Content-Type: text/plain
+
+        I'm sorry to have to inform you that your message could not be delivered.
+
+        --B
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mail.rig.test
+        Arrival-Date: Sat, 28 Nov 2026 06:39:08 +0000 (UTC)
+
+        Final-Recipient: rfc822; nobody@remote.test
+        Original-Recipient: rfc822;nobody@remote.test
+        Action: failed
+        Status: 5.1.1
+        Remote-MTA: dns; 127.0.0.1
+        Diagnostic-Code: smtp; 550 5.1.1 <nobody@remote.test>: Recipient address
+            rejected: User unknown
+
+        --B
+        Content-Type: message/rfc822
+
+        From: alice@alpha.test
+        To: nobody@remote.test
+        Subject: hi
+        Message-ID: <orig.42@alpha.test>
+
+        body
+        --B--
+        """;
+
+    private static MimeMessage Parse(string text) =>
+        MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal))));
+
+    [Fact]
+    public void Classify_PostfixDsn_GivesRecipientStatusAndOriginal()
+    {
+        var verdict = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(Dsn)));
+        Assert.Equal("orig.42@alpha.test", verdict.OriginalMessageId);
+        var recipient = Assert.Single(verdict.Recipients);
+        Assert.Equal("nobody@remote.test", recipient.Address);
+        Assert.Equal("5.1.1", recipient.Status);
+        Assert.True(recipient.IsHard);
+        Assert.True(recipient.IsFailure);
+        Assert.Equal("smtp; 550 5.1.1 <nobody@remote.test>: Recipient address rejected: User unknown", recipient.Diagnostic);
+    }
+
+    [Fact]
+    public void NeedsBody_ReportOrMailerDaemon_True_PlainMail_False()
+    {
+        Assert.True(MessageClassifier.NeedsBody(Parse(Dsn).Headers));
+        var plain = Parse("From: carol@beta.test\nTo: alice@alpha.test\nSubject: x\nMessage-ID: <p.1@beta.test>\n\nhello\n");
+        Assert.False(MessageClassifier.NeedsBody(plain.Headers));
+    }
+
+    [Fact]
+    public void Classify_Reply_KeepsIdsForLinking()
+    {
+        var reply = Parse("From: carol@beta.test\nTo: alice@alpha.test\nSubject: Re: x\nMessage-ID: <r.1@beta.test>\nIn-Reply-To: <orig.42@alpha.test>\nReferences: <a.0@alpha.test> <orig.42@alpha.test>\n\nthanks\n");
+        var verdict = Assert.IsType<OrdinaryVerdict>(MessageClassifier.Classify(reply));
+        Assert.Equal("r.1@beta.test", verdict.MessageId);
+        Assert.Equal("orig.42@alpha.test", verdict.InReplyTo);
+        Assert.Equal(["a.0@alpha.test", "orig.42@alpha.test"], verdict.References);
+    }
+
+    [Fact]
+    public void Classify_DelayedNotice_IsNotAFailure()
+    {
+        var delayed = Dsn.Replace("Action: failed", "Action: delayed", StringComparison.Ordinal).Replace("Status: 5.1.1", "Status: 4.2.1", StringComparison.Ordinal);
+        var verdict = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(delayed)));
+        Assert.False(verdict.Recipients.Single().IsFailure);
+        Assert.False(verdict.Recipients.Single().IsHard);
+    }
+
+    [Fact]
+    public void Classify_DeeplyNestedMultipart_DoesNotRecurseWithoutBound()
+    {
+        var body = new TextPart("plain") { Text = "x" } as MimeEntity;
+        for (var i = 0; i < 5000; i++)
+        {
+            var outer = new Multipart("mixed") { body };
+            body = outer;
+        }
+
+        var message = new MimeMessage { Body = body };
+        Assert.IsType<OrdinaryVerdict>(MessageClassifier.Classify(message));
+    }
+}

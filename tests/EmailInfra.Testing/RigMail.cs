@@ -1,0 +1,68 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MailKit.Security;
+using MimeKit;
+
+namespace EmailInfra.Testing;
+
+/// <summary>Direct IMAP access to rig mailboxes, for tests to check what really arrived where.</summary>
+public static class RigMail
+{
+    private static readonly Lazy<string> RigCertificateHash = new(() =>
+    {
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Rig.CertificatePath);
+        return certificate.GetCertHashString();
+    });
+
+    /// <summary>Waits until a message matching the query is in the folder; returns it, or null after the timeout.</summary>
+    public static async Task<MimeMessage?> WaitForAsync(string user, SearchQuery query, string folder = "INBOX", TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < until)
+        {
+            var found = await FindAsync(user, query, folder);
+            if (found.Count > 0)
+            {
+                return found[^1];
+            }
+
+            await Task.Delay(200);
+        }
+
+        return null;
+    }
+
+    public static async Task<IReadOnlyList<MimeMessage>> FindAsync(string user, SearchQuery query, string folder = "INBOX")
+    {
+        using var client = await ConnectAsync(user);
+        var mailFolder = await client.GetFolderAsync(folder);
+        await mailFolder.OpenAsync(FolderAccess.ReadOnly);
+        var result = new List<MimeMessage>();
+        foreach (var uid in await mailFolder.SearchAsync(query))
+        {
+            result.Add(await mailFolder.GetMessageAsync(uid));
+        }
+
+        await client.DisconnectAsync(true);
+        return result;
+    }
+
+    /// <summary>Appends a raw message to a folder, as a server's delivery would place it.</summary>
+    public static async Task AppendAsync(string user, MimeMessage message, string folder = "INBOX")
+    {
+        using var client = await ConnectAsync(user);
+        var mailFolder = await client.GetFolderAsync(folder);
+        await mailFolder.AppendAsync(message);
+        await client.DisconnectAsync(true);
+    }
+
+    private static async Task<ImapClient> ConnectAsync(string user)
+    {
+        // Trust exactly the rig's self-signed certificate.
+        var client = new ImapClient { ServerCertificateValidationCallback = (_, certificate, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || certificate?.GetCertHashString() == RigCertificateHash.Value };
+        await client.ConnectAsync(Rig.Host, Rig.ImapPort, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync(user, Rig.Users[user]);
+        return client;
+    }
+}

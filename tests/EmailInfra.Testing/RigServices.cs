@@ -1,0 +1,77 @@
+using EmailInfra.Core;
+using EmailInfra.Core.Mailboxes;
+using EmailInfra.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EmailInfra.Testing;
+
+/// <summary>
+/// The Core and infrastructure services wired to the rig, isolated by a fresh table/queue name prefix and secret folder,
+/// so tests that share the one rig of a run don't see each other's rows.
+/// </summary>
+public sealed class RigServices : IAsyncDisposable
+{
+    private readonly ServiceProvider provider;
+
+    public RigServices(IDictionary<string, string?>? overrides = null)
+    {
+        Prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        SecretsDir = Path.Combine(Path.GetTempPath(), "emailinfra-tests", Prefix);
+        Settings = new Dictionary<string, string?>
+        {
+            ["EmailInfraStorage"] = Rig.StorageConnectionString,
+            ["Storage:NamePrefix"] = Prefix,
+            ["Secrets:LocalPath"] = SecretsDir,
+            ["MailTransport:TrustedCertificateFiles:0"] = Rig.CertificatePath,
+            ["Sending:RetryBaseDelay"] = "00:00:01",
+            ["Polling:Interval"] = "00:00:01",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            Settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddEmailInfraCore().AddEmailInfraInfrastructure();
+        provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    /// <summary>Table and queue name prefix of this instance.</summary>
+    public string Prefix { get; }
+
+    public string SecretsDir { get; }
+
+    /// <summary>The settings these services were built from, for a second process to use the same storage.</summary>
+    public Dictionary<string, string?> Settings { get; }
+
+    public IServiceProvider Services => provider;
+
+    public T Get<T>()
+        where T : notnull => provider.GetRequiredService<T>();
+
+    /// <summary>Registers a rig user as a mailbox (submission with STARTTLS, IMAP with STARTTLS).</summary>
+    public Task<Mailbox> RegisterRigMailboxAsync(string address, string poolId = "rig") =>
+        Get<MailboxRegistry>().RegisterAsync(
+            new MailboxRegistration(
+                address,
+                poolId,
+                new MailServerEndpoint(Rig.Host, Rig.SubmissionPort, TlsMode.StartTls),
+                new MailServerEndpoint(Rig.Host, Rig.ImapPort, TlsMode.StartTls),
+                null,
+                Rig.Users[address]),
+            CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await provider.DisposeAsync();
+        if (Directory.Exists(SecretsDir))
+        {
+            Directory.Delete(SecretsDir, recursive: true);
+        }
+    }
+}
