@@ -27,6 +27,7 @@ public sealed class RigServices : IAsyncDisposable
             ["MailTransport:TrustedCertificateFiles:0"] = Rig.CertificatePath,
             ["Sending:RetryBaseDelay"] = "00:00:01",
             ["Polling:Interval"] = "00:00:01",
+            ["Polling:MaxMessagesPerFolder"] = "5000",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
