@@ -57,6 +57,22 @@ public static class RigMail
         await client.DisconnectAsync(true);
     }
 
+    /// <summary>Moves matching messages between folders, as a provider's spam filter or a user would.</summary>
+    public static async Task<int> MoveAsync(string user, SearchQuery query, string from, string to)
+    {
+        using var client = await ConnectAsync(user);
+        var source = await client.GetFolderAsync(from);
+        await source.OpenAsync(FolderAccess.ReadWrite);
+        var uids = await source.SearchAsync(query);
+        if (uids.Count > 0)
+        {
+            await source.MoveToAsync(uids, await client.GetFolderAsync(to));
+        }
+
+        await client.DisconnectAsync(true);
+        return uids.Count;
+    }
+
     private static async Task<ImapClient> ConnectAsync(string user)
     {
         // Trust exactly the rig's self-signed certificate.
