@@ -1,0 +1,77 @@
+using EmailInfra.Core.Mailboxes;
+using EmailInfra.Core.Reputation;
+using EmailInfra.Core.Sending;
+using EmailInfra.Testing;
+using MailKit.Search;
+
+namespace EmailInfra.Cli.Tests;
+
+public class RunCommandTests
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Run_ProcessesAQueuedSendAgainstTheRig_AndStopsCleanlyOnCtrlC()
+    {
+        Rig.Require(RigService.Azurite, RigService.Mail);
+        await using var rig = new RigServices();
+        await rig.RegisterRigMailboxAsync("dave@beta.test");
+        await rig.RegisterRigMailboxAsync("erin@gamma.test");
+        var entry = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest("dave@beta.test", "erin@gamma.test", SendKind.Warmup), default);
+
+        using var cli = EmailInfraProcess.Start(Environment(rig), null, "run");
+        var ledger = rig.Get<ISendLedger>();
+        var sent = await Eventually.WaitAsync(() => ledger.GetAsync(entry.Key, default), e => e?.State == SendState.Sent, TimeSpan.FromSeconds(45));
+        Assert.True(sent?.State == SendState.Sent, "not sent; output:\n" + cli.Output);
+        Assert.NotNull(await RigMail.WaitForAsync("erin@gamma.test", SearchQuery.HeaderContains("Message-ID", sent!.MessageId!)));
+
+        // the poll timer fires every second in this test: erin's placement gets counted by the same process
+        var metrics = rig.Get<IMetricsStore>();
+        var erin = await Eventually.WaitAsync(
+            () => metrics.GetAsync("erin@gamma.test", DateOnly.FromDateTime(DateTime.UtcNow), default), m => m[MailboxMetric.ReceivedInbox] == 1, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, erin[MailboxMetric.ReceivedInbox]);
+
+        cli.Interrupt();
+        var exit = await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, $"exit code {(exit is null ? "none (still running)" : exit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))}; output:\n{cli.Output}");
+        Assert.Contains("emailinfra: stopped", cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("dave-pw", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task MailboxAdd_BadInput_ExitsTwoWithAClearError_AndStoresNothing()
+    {
+        Rig.Require(RigService.Azurite);
+        await using var rig = new RigServices();
+        using var cli = EmailInfraProcess.Start(
+            Environment(rig), "pw", "mailbox", "add", "--address", "not-an-address", "--pool", "Bad Pool", "--smtp", "h:587", "--imap", "h:993");
+        Assert.Equal(2, await cli.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("address: must be a plain address", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("poolId:", cli.Output, StringComparison.Ordinal);
+        Assert.Empty(await rig.Get<IMailboxStore>().ListAllAsync(default));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task MailboxAdd_PasswordFromStdin_GoesToTheSecretStoreOnly()
+    {
+        Rig.Require(RigService.Azurite);
+        await using var rig = new RigServices();
+        using var cli = EmailInfraProcess.Start(
+            Environment(rig), "frank-pw", "mailbox", "add", "--address", "frank@gamma.test", "--pool", "rig", "--smtp", "127.0.0.1:2587", "--imap", "127.0.0.1:2143");
+        Assert.True(await cli.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, cli.Output);
+        var mailbox = await rig.Get<IMailboxStore>().GetAsync("rig", "frank@gamma.test", default);
+        Assert.Equal(MailboxRegistry.SecretNameFor("frank@gamma.test"), mailbox!.SecretName);
+        Assert.Equal("frank-pw", await rig.Get<EmailInfra.Core.Secrets.ISecretStore>().GetAsync(mailbox.SecretName, default));
+        Assert.DoesNotContain("frank-pw", cli.Output, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> Environment(RigServices rig) => new()
+    {
+        ["EmailInfraStorage"] = rig.Settings["EmailInfraStorage"],
+        ["Storage__NamePrefix"] = rig.Prefix,
+        ["Secrets__LocalPath"] = rig.SecretsDir,
+        ["MailTransport__TrustedCertificateFiles__0"] = Rig.CertificatePath,
+        ["PollSchedule"] = "* * * * * *",
+        ["Polling__Interval"] = "00:00:01",
+        ["Local__StartAzurite"] = "false",
+        ["LocalQueues__MaxPollingInterval"] = "00:00:00.500",
+    };
+}
