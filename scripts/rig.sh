@@ -58,14 +58,23 @@ stop() {
   if [ -f "$PFC/main.cf" ]; then postfix -c "$PFC" stop >/dev/null 2>&1 || true; fi
   if [ -f "$MAIL/dovecot/dovecot.conf" ]; then doveadm -c "$MAIL/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   if [ -f "$DNS/knot.conf" ]; then knotc -c "$DNS/knot.conf" stop >/dev/null 2>&1 || true; fi
-  # a daemon killed without its control command may still hold a port
-  for pidfile in "$MAIL/postfix-data/master.pid" "$DNS/run/knot.pid" "$MAIL/dovecot/run/master.pid"; do
-    [ -f "$pidfile" ] && kill "$(tr -d ' ' < "$pidfile")" 2>/dev/null || true
+  # a daemon whose control command failed may still hold a port
+  for pidfile in "$MAIL/postfix-spool/pid/master.pid" "$DNS/run/knot.pid" "$MAIL/dovecot/run/master.pid"; do
+    [ -f "$pidfile" ] || continue
+    pid=$(tr -d ' ' < "$pidfile") || continue
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
   log "stopped"
 }
 
+port_free() { ! (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
+
 start_azurite() {
+  if [ -f "$AZ/azurite.pid" ]; then kill "$(cat "$AZ/azurite.pid")" 2>/dev/null || true; fi
+  for p in "$AZ_BLOB" "$AZ_QUEUE" "$AZ_TABLE"; do
+    for _ in $(seq 1 25); do port_free "$p" && break; sleep 0.2; done
+    port_free "$p" || { log "port $p is in use by another process; stop it or set RIG_AZURITE_*_PORT"; return 1; }
+  done
   rm -rf "$AZ"; mkdir -p "$AZ/data"
   setsid "$AZ_TOOL/node_modules/.bin/azurite" --silent --disableTelemetry --location "$AZ/data" \
     --blobHost 127.0.0.1 --blobPort "$AZ_BLOB" --queueHost 127.0.0.1 --queuePort "$AZ_QUEUE" \
@@ -290,7 +299,7 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 CONF
 
-  dovecot -c "$MAIL/dovecot/dovecot.conf"
+  dovecot -c "$MAIL/dovecot/dovecot.conf" </dev/null >/dev/null 2>&1
   postfix -c "$PFC" set-permissions >/dev/null 2>&1 || true
   if ! postfix -c "$PFC" check 2>&1; then script -qc "postfix -c $PFC check" /dev/null; return 1; fi
   postfix -c "$PFC" start >/dev/null 2>&1 || { script -qc "postfix -c $PFC start" /dev/null; return 1; }
@@ -362,7 +371,7 @@ zone:
   - domain: 127.in-addr.arpa
 CONF
   knotc -c "$DNS/knot.conf" conf-check >/dev/null
-  knotd -c "$DNS/knot.conf" -d
+  knotd -c "$DNS/knot.conf" -d </dev/null >/dev/null 2>&1
   for _ in $(seq 1 50); do
     dig +short +time=1 +tries=1 @127.0.0.1 -p "$DNS_PORT" alpha.test SOA >/dev/null 2>&1 && return 0; sleep 0.2
   done

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Runs EmailInfra on this machine against the loopback rig: Azurite for tables and queues, Postfix + Dovecot
+# as the demo mail system (alpha.test, beta.test, gamma.test), Knot DNS. Registers the rig's mailboxes,
+# queues two demo sends (one delivered, one that bounces), then runs `emailinfra run` in the foreground.
+# Ctrl+C stops EmailInfra and the rig. Needs root (apt-get, Postfix).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+scripts/rig.sh start
+trap 'scripts/rig.sh stop' EXIT
+
+dotnet build src/EmailInfra.Cli -c Release -nologo -v quiet -o "$ROOT/.rig/cli" >/dev/null
+EI="dotnet $ROOT/.rig/cli/emailinfra.dll"
+export MailTransport__TrustedCertificateFiles__0=$ROOT/.rig/mail/tls/cert.pem
+export Secrets__LocalPath=$ROOT/.rig/secrets
+export PollSchedule=${PollSchedule:-"*/10 * * * * *"}
+export Polling__Interval=${Polling__Interval:-00:00:10}
+
+for user in alice@alpha.test:alice-pw carol@beta.test:carol-pw erin@gamma.test:erin-pw; do
+  echo "${user#*:}" | $EI mailbox add --address "${user%%:*}" --pool rig --smtp 127.0.0.1:2587 --imap 127.0.0.1:2143
+done
+$EI send --from alice@alpha.test --to carol@beta.test
+$EI send --from alice@alpha.test --to nobody@remote.test
+echo "Demo queued. Watch: $EI day --mailbox alice@alpha.test (in another shell, same environment)."
+$EI run
