@@ -76,12 +76,7 @@ public class WalkingSkeletonTests
     {
         Rig.Require(RigService.Azurite, RigService.Mail);
         await using var rig = new RigServices();
-        await rig.RegisterRigMailboxAsync(Alice);
-        await rig.RegisterRigMailboxAsync(Bob);
-        var entry = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(Alice, Bob, SendKind.Warmup), default);
-        await RunSendFunctionAsync(rig);
-        var id = (await rig.Get<ISendLedger>().GetAsync(entry.Key, default))!.MessageId!;
-        Assert.NotNull(await RigMail.WaitForAsync(Bob, SearchQuery.HeaderContains("Message-ID", id)));
+        var (entry, id) = await SendAndDeliverAsync(rig, Alice, Bob);
 
         // the receiving side's filter puts it in Junk
         Assert.Equal(1, await RigMail.MoveAsync(Bob, SearchQuery.HeaderContains("Message-ID", id), "INBOX", "Junk"));
@@ -98,12 +93,7 @@ public class WalkingSkeletonTests
     {
         Rig.Require(RigService.Azurite, RigService.Mail);
         await using var rig = new RigServices();
-        await rig.RegisterRigMailboxAsync(Alice);
-        await rig.RegisterRigMailboxAsync(Carol);
-        var entry = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(Alice, Carol, SendKind.Warmup), default);
-        await RunSendFunctionAsync(rig);
-        var id = (await rig.Get<ISendLedger>().GetAsync(entry.Key, default))!.MessageId!;
-        Assert.NotNull(await RigMail.WaitForAsync(Carol, SearchQuery.HeaderContains("Message-ID", id)));
+        await SendAndDeliverAsync(rig, Alice, Carol);
 
         var poll = new PollMailboxFunction(rig.Get<PollHandler>());
         await poll.PollMailbox(JobSerializer.Serialize(PollJob.For("rig", Carol)), default);
@@ -151,6 +141,18 @@ public class WalkingSkeletonTests
         await using var rig = new RigServices();
         var function = new SendEmailFunction(rig.Get<SendHandler>());
         await Assert.ThrowsAsync<MalformedJobException>(() => function.SendEmail("{\"v\":9}", default));
+    }
+
+    /// <summary>Registers both rig mailboxes, sends one warm-up email through the send function, waits for its delivery.</summary>
+    private static async Task<(LedgerEntry Entry, string MessageId)> SendAndDeliverAsync(RigServices rig, string from, string to)
+    {
+        await rig.RegisterRigMailboxAsync(from);
+        await rig.RegisterRigMailboxAsync(to);
+        var entry = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(from, to, SendKind.Warmup), default);
+        await RunSendFunctionAsync(rig);
+        var id = (await rig.Get<ISendLedger>().GetAsync(entry.Key, default))!.MessageId!;
+        Assert.NotNull(await RigMail.WaitForAsync(to, SearchQuery.HeaderContains("Message-ID", id)));
+        return (entry, id);
     }
 
     private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow);

@@ -46,7 +46,7 @@ public sealed class PollHandler(
             return PollSummary.Empty;
         }
 
-        var credentials = new MailboxCredentials(mailbox.Username, await secrets.GetAsync(mailbox.SecretName, cancellationToken).ConfigureAwait(false));
+        var credentials = await secrets.CredentialsForAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var session = await reader.OpenAsync(mailbox, credentials, cancellationToken).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {

@@ -9,3 +9,14 @@ public interface ISecretStore
 
     Task SetAsync(string name, string value, CancellationToken cancellationToken);
 }
+
+/// <summary>Credential lookup shared by every path that logs in to a mailbox's servers.</summary>
+public static class SecretStoreExtensions
+{
+    public static async Task<Mailboxes.MailboxCredentials> CredentialsForAsync(this ISecretStore secrets, Mailboxes.Mailbox mailbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(mailbox);
+        return new Mailboxes.MailboxCredentials(mailbox.Username, await secrets.GetAsync(mailbox.SecretName, cancellationToken).ConfigureAwait(false));
+    }
+}

@@ -94,8 +94,7 @@ public sealed class SendHandler(
 
         await ledger.IndexMessageIdAsync(claimed.MessageId!, claimed.Key, cancellationToken).ConfigureAwait(false);
         var message = MessageComposer.Compose(claimed, mailbox, now);
-        var credentials = new MailboxCredentials(
-            mailbox.Username, await secrets.GetAsync(mailbox.SecretName, cancellationToken).ConfigureAwait(false));
+        var credentials = await secrets.CredentialsForAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var outcome = await sender.SendAsync(mailbox, credentials, message, cancellationToken).ConfigureAwait(false);
         return await RecordAsync(claimed, mailbox, outcome, cancellationToken).ConfigureAwait(false);
     }
