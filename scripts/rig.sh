@@ -85,6 +85,11 @@ start_azurite() {
 }
 
 USERS="alice@alpha.test:alice-pw bob@alpha.test:bob-pw carol@beta.test:carol-pw dave@beta.test:dave-pw erin@gamma.test:erin-pw frank@gamma.test:frank-pw sink@gamma.test:sink-pw"
+# 24 numbered mailboxes spread over the three domains (m01@alpha, m02@beta, m03@gamma, ...), for pool and cap tests
+for i in $(seq -w 1 24); do
+  case $(( 10#$i % 3 )) in 1) d=alpha.test ;; 2) d=beta.test ;; 0) d=gamma.test ;; esac
+  USERS="$USERS m$i@$d:m$i-pw"
+done
 
 start_mail() {
   postfix -c "$PFC" stop >/dev/null 2>&1 || true
@@ -203,6 +208,8 @@ remote.test         550 5.1.1 User unknown
 MAP
   echo "remote.test   REDIRECT sink@gamma.test" > "$MAIL/remote_redirect"
   echo "remote.test   smtp:[127.0.0.1]:2526" > "$MAIL/transport"
+  # submission-side recipient verdicts that tests set at run time (then 'postfix -c $PFC reload')
+  : > "$MAIL/submission_rcpt"
 
   cat > "$PFC/main.cf" <<CONF
 compatibility_level = 3.6
@@ -246,6 +253,7 @@ smtpd_tls_security_level = may
 smtpd_tls_received_header = yes
 # fake remote MX: remote_rcpt decides per recipient; what it accepts is REDIRECTed to sink@gamma.test
 rig_sink_restrictions = check_recipient_access texthash:$MAIL/remote_redirect, check_recipient_access texthash:$MAIL/remote_rcpt, reject
+rig_submission_restrictions = check_recipient_access texthash:$MAIL/submission_rcpt
 # fast retries/expiry so deferred mail resolves within a test run
 queue_run_delay = 10s
 minimal_backoff_time = 10s
@@ -263,6 +271,7 @@ CONF
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_recipient_restrictions=$rig_submission_restrictions
 127.0.0.1:2465 inet n   -       n       -       -       smtpd
   -o syslog_name=postfix/smtps
   -o smtpd_tls_wrappermode=yes
@@ -385,6 +394,8 @@ EMAILINFRA_RIG_DIR=$RIG_DIR
 EMAILINFRA_RIG_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZ_BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZ_QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$AZ_TABLE/devstoreaccount1;
 EMAILINFRA_RIG_CERT=$MAIL/tls/cert.pem
 EMAILINFRA_RIG_DNS=127.0.0.1:$DNS_PORT
+EMAILINFRA_RIG_POSTFIX_CONFIG=$PFC
+EMAILINFRA_RIG_SUBMISSION_MAP=$MAIL/submission_rcpt
 ENV
 }
 

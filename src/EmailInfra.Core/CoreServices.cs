@@ -15,6 +15,9 @@ public static class CoreServices
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MailboxRegistry>();
         services.AddSingleton<SendScheduler>();
+        services.AddSingleton(sp => SendingLimits.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SendingOptions>>().Value.LimitsFile));
+        services.AddSingleton<SendCapacity>();
+        services.AddSingleton<RecipientCheck>();
         services.AddSingleton<SendHandler>();
         services.AddSingleton<PollHandler>();
         services.AddSingleton<PollFanout>();

@@ -7,6 +7,7 @@ using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Reputation;
 using EmailInfra.Core.Secrets;
 using EmailInfra.Core.Sending;
+using EmailInfra.Infrastructure.Dns;
 using EmailInfra.Infrastructure.Mail;
 using EmailInfra.Infrastructure.Secrets;
 using EmailInfra.Infrastructure.Storage;
@@ -33,6 +34,9 @@ public static class InfrastructureServices
         services.AddSingleton<ISyncStateStore, TableSyncStateStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IJobQueue, StorageJobQueue>();
+        services.AddSingleton<ICapacityCounters, TableCapacityCounters>();
+        services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section);
+        services.AddSingleton<IMailRouteResolver, DnsMailRouteResolver>();
         services.AddSingleton<MailConnection>();
         services.AddSingleton<IMailSender, MailKitMailSender>();
         services.AddSingleton<IMailboxReader, MailKitMailboxReader>();

@@ -72,6 +72,8 @@ public class RunCommandTests
         ["PollSchedule"] = "* * * * * *",
         ["Polling__Interval"] = "00:00:01",
         ["Local__StartAzurite"] = "false",
+        ["Dns__Servers__0"] = rig.Settings["Dns:Servers:0"],
+        ["Sending__LimitsFile"] = rig.Settings["Sending:LimitsFile"],
         ["LocalQueues__MaxPollingInterval"] = "00:00:00.500",
     };
 }

@@ -123,8 +123,8 @@ public class WalkingSkeletonTests
         var handler = rig.Get<SendHandler>();
 
         // the same job delivered three times, twice concurrently
-        var results = await Task.WhenAll(handler.HandleAsync(message, default), handler.HandleAsync(message, default));
-        var third = await handler.HandleAsync(message, default);
+        var results = await Task.WhenAll(handler.HandleAsync(message, 1, default), handler.HandleAsync(message, 1, default));
+        var third = await handler.HandleAsync(message, 1, default);
 
         Assert.Equal(1, results.Count(r => r == SendJobResult.Sent));
         Assert.Equal(SendJobResult.AlreadyDone, third);
@@ -140,7 +140,7 @@ public class WalkingSkeletonTests
         Rig.Require(RigService.Azurite);
         await using var rig = new RigServices();
         var function = new SendEmailFunction(rig.Get<SendHandler>());
-        await Assert.ThrowsAsync<MalformedJobException>(() => function.SendEmail("{\"v\":9}", default));
+        await Assert.ThrowsAsync<MalformedJobException>(() => function.SendEmail("{\"v\":9}", null!, default));
     }
 
     /// <summary>Registers both rig mailboxes, sends one warm-up email through the send function, waits for its delivery.</summary>
@@ -158,7 +158,7 @@ public class WalkingSkeletonTests
     private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow);
 
     private static async Task RunSendFunctionAsync(RigServices rig) =>
-        await new SendEmailFunction(rig.Get<SendHandler>()).SendEmail(await ReceiveAsync(rig, QueueNames.SendJobs), default);
+        await new SendEmailFunction(rig.Get<SendHandler>()).SendEmail(await ReceiveAsync(rig, QueueNames.SendJobs), null!, default);
 
     private static async Task RunPollsAsync(RigServices rig, int expectedJobs)
     {

@@ -28,6 +28,9 @@ public sealed class RigServices : IAsyncDisposable
             ["Sending:RetryBaseDelay"] = "00:00:01",
             ["Polling:Interval"] = "00:00:01",
             ["Polling:MaxMessagesPerFolder"] = "5000",
+            ["Dns:Servers:0"] = $"{Rig.Host}:{Rig.DnsPort}",
+            ["Sending:LimitsFile"] = Path.Combine(AppContext.BaseDirectory, "rig-limits.json"),
+            ["Sending:SendingLease"] = "00:00:03",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -64,7 +67,8 @@ public sealed class RigServices : IAsyncDisposable
                 new MailServerEndpoint(Rig.Host, Rig.SubmissionPort, TlsMode.StartTls),
                 new MailServerEndpoint(Rig.Host, Rig.ImapPort, TlsMode.StartTls),
                 null,
-                Rig.Users[address]),
+                Rig.Users[address],
+                AppendToSent: true),
             CancellationToken.None);
 
     public async ValueTask DisposeAsync()

@@ -37,7 +37,11 @@ public static class LocalHost
         if (workers)
         {
             AddQueue(builder.Services, QueueNames.SendJobs, sp => sp.GetRequiredService<SendHandler>().HandleAsync);
-            AddQueue(builder.Services, QueueNames.PollJobs, sp => sp.GetRequiredService<PollHandler>().HandleAsync);
+            AddQueue(builder.Services, QueueNames.PollJobs, sp =>
+            {
+                var poll = sp.GetRequiredService<PollHandler>();
+                return (message, _, ct) => poll.HandleAsync(message, ct);
+            });
             var schedule = configuration[TimerSchedules.PollSchedule] ?? throw new InvalidOperationException($"{TimerSchedules.PollSchedule} is not set.");
             TimerJob.Parse(TimerSchedules.PollSchedule, schedule);
             builder.Services.AddSingleton<IHostedService>(sp => new TimerJob(
@@ -51,13 +55,13 @@ public static class LocalHost
         return builder.Build();
     }
 
-    private static void AddQueue(IServiceCollection services, string queue, Func<IServiceProvider, Func<string, CancellationToken, Task>> handler) =>
+    private static void AddQueue(IServiceCollection services, string queue, Func<IServiceProvider, Func<string, long, CancellationToken, Task>> handler) =>
         services.AddSingleton<IHostedService>(sp =>
         {
             var handle = handler(sp);
             return new QueueWorker(
                 queue,
-                (message, ct) => handle(message, ct),
+                handle,
                 sp.GetRequiredService<StorageClients>(),
                 sp.GetRequiredService<IOptions<LocalQueueOptions>>(),
                 sp.GetRequiredService<ILogger<QueueWorker>>());

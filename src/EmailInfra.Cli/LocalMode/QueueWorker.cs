@@ -14,7 +14,7 @@ namespace EmailInfra.Cli.LocalMode;
 /// </summary>
 public sealed class QueueWorker(
     string queueName,
-    Func<string, CancellationToken, Task> handle,
+    Func<string, long, CancellationToken, Task> handle,
     StorageClients storage,
     IOptions<LocalQueueOptions> options,
     ILogger<QueueWorker> logger) : BackgroundService
@@ -59,7 +59,7 @@ public sealed class QueueWorker(
     {
         try
         {
-            await handle(message.MessageText, CancellationToken.None);
+            await handle(message.MessageText, message.DequeueCount, CancellationToken.None);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
         }
 #pragma warning disable CA1031 // a failed job must never stop the worker: it is retried, then poisoned

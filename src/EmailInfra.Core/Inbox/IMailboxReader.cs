@@ -8,6 +8,7 @@ public enum FolderRole
 {
     Inbox,
     Junk,
+    Sent,
 }
 
 /// <summary>A folder as the server reports it when opened.</summary>
@@ -32,6 +33,12 @@ public interface IInboxSession : IAsyncDisposable
     Task<IReadOnlyList<InboundHeaders>> FetchHeadersAfterAsync(uint afterUid, int limit, CancellationToken cancellationToken);
 
     Task<MimeMessage> FetchMessageAsync(uint uid, CancellationToken cancellationToken);
+
+    /// <summary>Whether the folder with that role holds a message with this Message-ID (bare, without angle brackets).</summary>
+    Task<bool> ContainsMessageIdAsync(FolderRole role, string messageId, CancellationToken cancellationToken);
+
+    /// <summary>Appends a copy of a sent message to the Sent folder, marked as read.</summary>
+    Task AppendToSentAsync(MimeMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>Where the poller stands in one folder of one mailbox.</summary>

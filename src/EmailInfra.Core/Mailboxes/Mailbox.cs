@@ -30,7 +30,10 @@ public enum MailboxState
 }
 
 /// <summary>One sending identity: an address on a cold domain with SMTP and IMAP access.</summary>
-/// <remarks>The password is never held here: <see cref="SecretName"/> names it in the secret store.</remarks>
+/// <remarks>
+/// The password is never held here: <see cref="SecretName"/> names it in the secret store. <see cref="AppendToSent"/> is set
+/// for servers that do not keep submitted mail (most self-run SMTP); Gmail and Microsoft 365 keep it themselves.
+/// </remarks>
 public sealed record Mailbox(
     string Address,
     string PoolId,
@@ -39,7 +42,8 @@ public sealed record Mailbox(
     string Username,
     string SecretName,
     MailboxState State,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    bool AppendToSent = false)
 {
     /// <summary>The domain part of the address, lower case.</summary>
     public string Domain => EmailAddress.DomainOf(Address);

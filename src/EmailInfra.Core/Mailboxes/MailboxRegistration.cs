@@ -10,7 +10,8 @@ public sealed record MailboxRegistration(
     MailServerEndpoint Smtp,
     MailServerEndpoint Imap,
     string? Username,
-    string Password)
+    string Password,
+    bool AppendToSent = false)
 {
     // A record's generated ToString would print the password.
     public override string ToString() => $"{Address} in pool {PoolId}";
@@ -71,7 +72,8 @@ public sealed class MailboxRegistry(IMailboxStore mailboxes, IDomainStore domain
             string.IsNullOrWhiteSpace(registration.Username) ? address! : registration.Username.Trim(),
             secretName,
             existing?.State ?? MailboxState.Warming,
-            existing?.CreatedAt ?? now);
+            existing?.CreatedAt ?? now,
+            registration.AppendToSent);
         await mailboxes.UpsertAsync(mailbox, cancellationToken).ConfigureAwait(false);
         return mailbox;
     }

@@ -30,6 +30,9 @@ public enum SendState
     Bounced,
 }
 
+/// <summary>The body of an outbound email, and its one-click unsubscribe URL (RFC 8058) when the sender has one.</summary>
+public sealed record OutboundContent(string TextBody, string? HtmlBody, string? UnsubscribeUrl);
+
 /// <summary>Identifies one ledger row: the sending mailbox, the day, and the send id.</summary>
 public sealed record LedgerKey(string Mailbox, DateOnly Day, string SendId);
 
@@ -63,6 +66,15 @@ public sealed record LedgerEntry
     public string? BounceStatus { get; init; }
 
     public string? BounceDiagnostic { get; init; }
+
+    /// <summary>Why the row is where it is, when the SMTP reply alone does not say (deferred by a cap, skipped recipient, poisoned job).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The message of an outbound send (warm-up content is generated from the send id instead).</summary>
+    public OutboundContent? Content { get; init; }
+
+    /// <summary>The recipient's provider as derived from its MX (google, microsoft, …), once known.</summary>
+    public string? Provider { get; init; }
 
     public int Attempts { get; init; }
 

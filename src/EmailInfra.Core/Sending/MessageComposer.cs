@@ -18,7 +18,6 @@ public static class MessageComposer
         }
 
         var senderName = DisplayNameOf(sender.Address);
-        var content = WarmupContent.For(entry.Key.SendId, senderName);
         var message = new MimeMessage
         {
             Date = now,
@@ -33,16 +32,35 @@ public static class MessageComposer
             message.References.Add(entry.InReplyTo);
         }
 
-        var html = "<html><body>" + string.Join(
-            string.Empty,
-            content.Text.Split("\r\n\r\n").Select(p => "<p>" + HtmlUtils.HtmlEncode(p).Replace("\r\n", "<br>", StringComparison.Ordinal) + "</p>")) + "</body></html>";
-        var body = new BodyBuilder { TextBody = content.Text, HtmlBody = html };
+        var body = new BodyBuilder();
+        if (entry.Content is { } content)
+        {
+            body.TextBody = content.TextBody;
+            body.HtmlBody = content.HtmlBody ?? HtmlOf(content.TextBody);
+            if (content.UnsubscribeUrl is { } url)
+            {
+                // RFC 8058 one-click unsubscribe; the URL was checked (absolute https) when the send was planned.
+                message.Headers.Add("List-Unsubscribe", "<" + SingleLine(url) + ">");
+                message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            }
+        }
+        else
+        {
+            var text = WarmupContent.For(entry.Key.SendId, senderName).Text;
+            body.TextBody = text;
+            body.HtmlBody = HtmlOf(text);
+        }
+
         message.Body = body.ToMessageBody();
         return message;
     }
 
     /// <summary>A new Message-ID on the sender's own domain, as receivers expect for aligned mail.</summary>
     public static string NewMessageId(string senderAddress) => MimeKit.Utils.MimeUtils.GenerateMessageId(EmailAddress.DomainOf(senderAddress));
+
+    private static string HtmlOf(string text) =>
+        "<html><body>" + string.Concat(
+            text.Split("\r\n\r\n").Select(p => "<p>" + HtmlUtils.HtmlEncode(p).Replace("\r\n", "<br>", StringComparison.Ordinal) + "</p>")) + "</body></html>";
 
     private static string DisplayNameOf(string address)
     {

@@ -30,4 +30,28 @@ internal static partial class SendLog
 
     [LoggerMessage(1009, LogLevel.Error, "SMTP server refused the credentials of {Mailbox}; mailbox paused")]
     public static partial void CredentialsRefused(ILogger logger, string mailbox);
+
+    [LoggerMessage(1010, LogLevel.Warning, "DNS did not answer for {Recipient}: {Reason}; send retried later")]
+    public static partial void DnsUnavailable(ILogger logger, string recipient, string reason);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Send {SendId} from {Mailbox} skipped: recipient {Reason}")]
+    public static partial void RecipientSkipped(ILogger logger, string mailbox, string sendId, string reason);
+
+    [LoggerMessage(1012, LogLevel.Information, "Send {SendId} from {Mailbox} paced: {Reason}; again in {Delay}")]
+    public static partial void Paced(ILogger logger, string mailbox, string sendId, string reason, TimeSpan delay);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Pool {Pool} backs off from {Provider} (rule {Rule}) until {Until}")]
+    public static partial void BackingOff(ILogger logger, string pool, string provider, string rule, DateTimeOffset until);
+
+    [LoggerMessage(1014, LogLevel.Information, "Send {SendId} of {Mailbox} was delivered before the worker stopped: found in {Where}")]
+    public static partial void Reconciled(ILogger logger, string mailbox, string sendId, string where);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Send {SendId} of {Mailbox}: Message-ID {MessageId} found nowhere after the lease; sending again")]
+    public static partial void ResendingAfterLookup(ILogger logger, string mailbox, string sendId, string? messageId);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Copy of {MessageId} not appended to the Sent folder of {Mailbox}: {Reason}")]
+    public static partial void AppendToSentFailed(ILogger logger, string mailbox, string? messageId, string reason);
+
+    [LoggerMessage(1017, LogLevel.Error, "Poisoned send {SendId} of {Mailbox} could not be recorded on its ledger row: {Reason}")]
+    public static partial void PoisonNotRecorded(ILogger logger, string mailbox, string sendId, string reason);
 }

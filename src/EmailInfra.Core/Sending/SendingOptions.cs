@@ -19,6 +19,21 @@ public sealed class SendingOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long a row may stay "sending" before a redelivered job looks for its Message-ID and decides.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SendingLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a send waiting for a paused mailbox is looked at again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan InactiveRecheck { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Tries after which the host moves a job to the poison queue (host.json maxDequeueCount).</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>A JSON file of pacing and caps replacing the built-in sending-limits.json.</summary>
+    public string? LimitsFile { get; set; }
+
     /// <summary>The delay before retry number <paramref name="attempt"/> (1-based).</summary>
     public TimeSpan RetryDelay(int attempt)
     {

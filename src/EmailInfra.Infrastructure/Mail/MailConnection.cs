@@ -50,7 +50,7 @@ public sealed class MailConnection
         client.ServerCertificateValidationCallback = ValidateCertificate;
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+            : await System.Net.Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

@@ -37,12 +37,13 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
     {
         // Names used by providers that do not advertise SPECIAL-USE (Outlook, Gmail, Yahoo, generic).
         private static readonly string[] JunkNames = ["Junk", "Junk Email", "Junk E-mail", "[Gmail]/Spam", "[Google Mail]/Spam", "Spam", "Bulk Mail"];
+        private static readonly string[] SentNames = ["Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail", "[Google Mail]/Sent Mail", "INBOX.Sent"];
 
         private IMailFolder? open;
 
         public async Task<FolderSnapshot?> OpenFolderAsync(FolderRole role, CancellationToken cancellationToken)
         {
-            var folder = role == FolderRole.Inbox ? client.Inbox : await FindJunkAsync(cancellationToken).ConfigureAwait(false);
+            var folder = await FolderOfAsync(role, cancellationToken).ConfigureAwait(false);
             if (folder is null)
             {
                 return null;
@@ -84,6 +85,32 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             return await folder.GetMessageAsync(new UniqueId(uid), cancellationToken).ConfigureAwait(false);
         }
 
+        public async Task<bool> ContainsMessageIdAsync(FolderRole role, string messageId, CancellationToken cancellationToken)
+        {
+            var folder = await FolderOfAsync(role, cancellationToken).ConfigureAwait(false);
+            if (folder is null)
+            {
+                return false;
+            }
+
+            if (open is not null && open != folder && open.IsOpen)
+            {
+                await open.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+            }
+
+            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            open = folder;
+            var found = await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", messageId), cancellationToken).ConfigureAwait(false);
+            return found.Count > 0;
+        }
+
+        public async Task AppendToSentAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            var sent = await FolderOfAsync(FolderRole.Sent, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The mailbox has no Sent folder.");
+            await sent.AppendAsync(new AppendRequest(message, MessageFlags.Seen), cancellationToken).ConfigureAwait(false);
+        }
+
         public async ValueTask DisposeAsync()
         {
             try
@@ -103,13 +130,20 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             }
         }
 
-        private async Task<IMailFolder?> FindJunkAsync(CancellationToken cancellationToken)
+        private async Task<IMailFolder?> FolderOfAsync(FolderRole role, CancellationToken cancellationToken) => role switch
+        {
+            FolderRole.Inbox => client.Inbox,
+            FolderRole.Junk => await FindSpecialAsync(SpecialFolder.Junk, JunkNames, cancellationToken).ConfigureAwait(false),
+            _ => await FindSpecialAsync(SpecialFolder.Sent, SentNames, cancellationToken).ConfigureAwait(false),
+        };
+
+        private async Task<IMailFolder?> FindSpecialAsync(SpecialFolder kind, string[] names, CancellationToken cancellationToken)
         {
             if ((client.Capabilities & ImapCapabilities.SpecialUse) != 0)
             {
                 try
                 {
-                    if (client.GetFolder(SpecialFolder.Junk) is { } special)
+                    if (client.GetFolder(kind) is { } special)
                     {
                         return special;
                     }
@@ -120,7 +154,7 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
                 }
             }
 
-            foreach (var name in JunkNames)
+            foreach (var name in names)
             {
                 try
                 {

@@ -92,4 +92,6 @@ internal static class TableNames
     public const string DailyMetrics = "DailyMetrics";
     public const string SyncState = "SyncState";
     public const string Suppressions = "Suppressions";
+    public const string Counters = "Counters";
+    public const string OutboundRequests = "OutboundRequests";
 }

@@ -70,6 +70,7 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
             ["SecretName"] = mailbox.SecretName,
             ["State"] = mailbox.State.ToString(),
             ["CreatedAt"] = mailbox.CreatedAt,
+            ["AppendToSent"] = mailbox.AppendToSent,
         };
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
@@ -139,5 +140,6 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
         row.GetString("Username"),
         row.GetString("SecretName"),
         Enum.Parse<MailboxState>(row.GetString("State")),
-        row.GetDateTimeOffset("CreatedAt") ?? default);
+        row.GetDateTimeOffset("CreatedAt") ?? default,
+        row.GetBoolean("AppendToSent") ?? false);
 }

@@ -106,6 +106,11 @@ public sealed class TableSendLedger(StorageClients storage) : ISendLedger
         ["BounceStatus"] = e.BounceStatus,
         ["BounceDiagnostic"] = Truncate(e.BounceDiagnostic),
         ["Attempts"] = e.Attempts,
+        ["Reason"] = Truncate(e.Reason),
+        ["Provider"] = e.Provider,
+        ["TextBody"] = e.Content?.TextBody,
+        ["HtmlBody"] = e.Content?.HtmlBody,
+        ["UnsubscribeUrl"] = e.Content?.UnsubscribeUrl,
         ["UpdatedAt"] = e.UpdatedAt,
     };
 
@@ -124,6 +129,9 @@ public sealed class TableSendLedger(StorageClients storage) : ISendLedger
         BounceStatus = row.GetString("BounceStatus"),
         BounceDiagnostic = row.GetString("BounceDiagnostic"),
         Attempts = row.GetInt32("Attempts") ?? 0,
+        Reason = row.GetString("Reason"),
+        Provider = row.GetString("Provider"),
+        Content = row.GetString("TextBody") is { } text ? new OutboundContent(text, row.GetString("HtmlBody"), row.GetString("UnsubscribeUrl")) : null,
         UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
         ETag = row.ETag.ToString(),
     };

@@ -1,0 +1,66 @@
+namespace EmailInfra.Core.Sending;
+
+/// <summary>Whether a send may go now, and if not, until when it waits.</summary>
+public sealed record CapacityDecision(bool Allowed, DateTimeOffset? RetryAt, string? Reason, IReadOnlyList<CapacityScope> Held)
+{
+    public static CapacityDecision Defer(DateTimeOffset retryAt, string reason) => new(false, retryAt, reason, []);
+}
+
+/// <summary>Reserves a send in every scope that limits it (mailbox day, pool hour, pool-to-provider hour), all or none.</summary>
+/// <remarks>
+/// Scopes are reserved one after another; if a later one is full, the earlier ones are given back. A crash in between
+/// leaves a reservation counted that was not used, which can only lower throughput, never break a cap.
+/// </remarks>
+public sealed class SendCapacity(ICapacityCounters counters, SendingLimits limits)
+{
+    public SendingLimits Limits => limits;
+
+    public async Task<CapacityDecision> TryReserveAsync(string sendId, string mailbox, string pool, string provider, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await counters.BackoffUntilAsync(pool, provider, now, cancellationToken).ConfigureAwait(false) is { } until && until > now)
+        {
+            return CapacityDecision.Defer(until, $"pool {pool} backs off from {provider}");
+        }
+
+        var plan = new (CapacityScope Scope, int Limit, TimeSpan Gap)[]
+        {
+            (CapacityScope.MailboxDay(mailbox, now), limits.Mailbox.DailyCap, limits.Mailbox.MinGap),
+            (CapacityScope.PoolHour(pool, now), limits.Pool.HourlyCap, TimeSpan.Zero),
+            (CapacityScope.ProviderHour(pool, provider, now), limits.ProviderHourlyCap(provider), TimeSpan.Zero),
+        };
+        var held = new List<CapacityScope>();
+        foreach (var (scope, limit, gap) in plan)
+        {
+            var reservation = await counters.TryReserveAsync(scope, sendId, limit, gap, now, cancellationToken).ConfigureAwait(false);
+            if (reservation.Granted)
+            {
+                held.Add(scope);
+                continue;
+            }
+
+            foreach (var taken in held)
+            {
+                await counters.ReleaseAsync(taken, sendId, cancellationToken).ConfigureAwait(false);
+            }
+
+            return reservation.Outcome == ReservationOutcome.TooSoon && reservation.LastAt is { } last
+                ? CapacityDecision.Defer(last + gap, $"minimum gap of {gap} for {mailbox}")
+                : CapacityDecision.Defer(scope.WindowEnd, $"cap {limit} reached for {scope.Key}");
+        }
+
+        return new CapacityDecision(true, null, null, held);
+    }
+
+    /// <summary>Slows a pool towards a provider until a time: no send of the pool goes there before it.</summary>
+    public Task BackOffAsync(string pool, string provider, DateTimeOffset until, string reason, CancellationToken cancellationToken) =>
+        counters.SetBackoffAsync(pool, provider, until, reason, cancellationToken);
+
+    public async Task ReleaseAsync(string sendId, IEnumerable<CapacityScope> scopes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        foreach (var scope in scopes)
+        {
+            await counters.ReleaseAsync(scope, sendId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
