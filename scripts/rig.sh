@@ -338,6 +338,11 @@ _dmarc  TXT   "v=DMARC1; p=reject; rua=mailto:dmarc@$d; adkim=s; aspf=s"
 rig._domainkey TXT ( $dkim )
 ZONE
   done
+  # names for list-hygiene tests: a null MX (RFC 7505) and a name with an address but no MX
+  cat >> "$DNS/zones/alpha.test.zone" <<'ZONE'
+nullmx  MX    0 .
+nomx    A     127.0.0.1
+ZONE
   cat > "$DNS/zones/127.in-addr.arpa.zone" <<'ZONE'
 $ORIGIN 127.in-addr.arpa.
 $TTL 60

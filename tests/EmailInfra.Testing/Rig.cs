@@ -15,7 +15,7 @@ public static class Rig
     public const int DnsPort = 5353;
 
     /// <summary>Mail users of the rig (login = address).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Users = new Dictionary<string, string>
+    public static readonly IReadOnlyDictionary<string, string> Users = NumberedUsers().Concat(new Dictionary<string, string>
     {
         ["alice@alpha.test"] = "alice-pw",
         ["bob@alpha.test"] = "bob-pw",
@@ -24,7 +24,14 @@ public static class Rig
         ["erin@gamma.test"] = "erin-pw",
         ["frank@gamma.test"] = "frank-pw",
         ["sink@gamma.test"] = "sink-pw",
-    };
+    }).ToDictionary();
+
+    /// <summary>m01..m24, spread over the domains as scripts/rig.sh creates them: m01@alpha, m02@beta, m03@gamma, …</summary>
+    public static IReadOnlyList<string> Numbered { get; } = Enumerable.Range(1, 24)
+        .Select(i => $"m{i:00}@{(i % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test").ToList();
+
+    private static Dictionary<string, string> NumberedUsers() =>
+        Enumerable.Range(1, 24).ToDictionary(i => $"m{i:00}@{(i % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test", i => $"m{i:00}-pw");
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Env = new(LoadEnv);
 
@@ -139,4 +146,38 @@ public enum RigService
     Azurite,
     Mail,
     Dns,
+}
+
+/// <summary>Changes the rig's Postfix at run time (root): recipient verdicts on the submission port.</summary>
+public static class RigPostfix
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    /// <summary>Makes submission answer RCPT for <paramref name="recipient"/> with <paramref name="reply"/> (null: accept again), then reloads Postfix.</summary>
+    public static async Task SetSubmissionVerdictAsync(string recipient, string? reply)
+    {
+        var dir = Rig.RigDir ?? throw new InvalidOperationException("rig directory unknown");
+        var map = Path.Combine(dir, "mail", "submission_rcpt");
+        await Gate.WaitAsync();
+        try
+        {
+            var lines = File.Exists(map) ? (await File.ReadAllLinesAsync(map)).Where(l => !l.StartsWith(recipient + " ", StringComparison.Ordinal)).ToList() : [];
+            if (reply is not null)
+            {
+                lines.Add($"{recipient} {reply}");
+            }
+
+            await File.WriteAllLinesAsync(map, lines);
+            using var reload = System.Diagnostics.Process.Start("postfix", ["-c", Path.Combine(dir, "mail", "postfix"), "reload"])!;
+            await reload.WaitForExitAsync();
+            Assert.Equal(0, reload.ExitCode);
+
+            // the reload reaches new smtpd processes within a moment
+            await Task.Delay(500);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
 }

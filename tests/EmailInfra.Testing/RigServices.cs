@@ -15,9 +15,9 @@ public sealed class RigServices : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
 
-    public RigServices(IDictionary<string, string?>? overrides = null)
+    public RigServices(IDictionary<string, string?>? overrides = null, string? prefix = null)
     {
-        Prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        Prefix = prefix ?? "t" + Guid.NewGuid().ToString("N")[..10];
         SecretsDir = Path.Combine(Path.GetTempPath(), "emailinfra-tests", Prefix);
         Settings = new Dictionary<string, string?>
         {
@@ -59,22 +59,27 @@ public sealed class RigServices : IAsyncDisposable
         where T : notnull => provider.GetRequiredService<T>();
 
     /// <summary>Registers a rig user as a mailbox (submission with STARTTLS, IMAP with STARTTLS).</summary>
-    public Task<Mailbox> RegisterRigMailboxAsync(string address, string poolId = "rig") =>
+    public Task<Mailbox> RegisterRigMailboxAsync(string address, string poolId = "rig", string? password = null, MailServerEndpoint? smtp = null) =>
         Get<MailboxRegistry>().RegisterAsync(
             new MailboxRegistration(
                 address,
                 poolId,
-                new MailServerEndpoint(Rig.Host, Rig.SubmissionPort, TlsMode.StartTls),
+                smtp ?? new MailServerEndpoint(Rig.Host, Rig.SubmissionPort, TlsMode.StartTls),
                 new MailServerEndpoint(Rig.Host, Rig.ImapPort, TlsMode.StartTls),
                 null,
-                Rig.Users[address],
+                password ?? Rig.Users[address],
                 AppendToSent: true),
             CancellationToken.None);
+
+    /// <summary>Another set of services on the same storage and secrets, as a second instance of the app would have.</summary>
+    public RigServices SecondInstance() => new(Settings, Prefix) { ownsSecrets = false };
+
+    private bool ownsSecrets = true;
 
     public async ValueTask DisposeAsync()
     {
         await provider.DisposeAsync();
-        if (Directory.Exists(SecretsDir))
+        if (ownsSecrets && Directory.Exists(SecretsDir))
         {
             Directory.Delete(SecretsDir, recursive: true);
         }

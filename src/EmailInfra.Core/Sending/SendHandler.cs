@@ -142,6 +142,8 @@ public sealed class SendHandler(
             return skipped ? SendJobResult.Skipped : SendJobResult.InFlightElsewhere;
         }
 
+        // Before anything is claimed or reserved: a mailbox whose secret is gone must fail here, not mid-send.
+        var credentials = await secrets.CredentialsForAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var provider = verdict.Provider ?? "other";
         var decision = await capacity.TryReserveAsync(entry.Key.SendId, mailbox.Address, mailbox.PoolId, provider, now, cancellationToken).ConfigureAwait(false);
         if (!decision.Allowed)
@@ -176,7 +178,6 @@ public sealed class SendHandler(
 
         await ledger.IndexMessageIdAsync(claimed.MessageId!, claimed.Key, cancellationToken).ConfigureAwait(false);
         var message = MessageComposer.Compose(claimed, mailbox, now);
-        var credentials = await secrets.CredentialsForAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var outcome = await sender.SendAsync(mailbox, credentials, message, cancellationToken).ConfigureAwait(false);
         if (outcome.IsAccepted && mailbox.AppendToSent)
         {

@@ -65,6 +65,25 @@ public class MessageComposerTests
     }
 
     [Fact]
+    public void Compose_OutboundWithUnsubscribeUrl_CarriesRfc8058Headers()
+    {
+        var entry = Entry() with { Kind = SendKind.Outbound, Content = new OutboundContent("Hi Jane,\r\n\r\nA short note.", null, "https://example.com/u/123") };
+        var message = MessageComposer.Compose(entry, Alice, DateTimeOffset.UnixEpoch);
+        Assert.Equal("<https://example.com/u/123>", message.Headers["List-Unsubscribe"]);
+        Assert.Equal("List-Unsubscribe=One-Click", message.Headers["List-Unsubscribe-Post"]);
+        Assert.Equal("Hi Jane,\n\nA short note.", message.TextBody!.ReplaceLineEndings("\n"));
+        Assert.Contains("<p>A short note.</p>", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_WarmupOrNoUrl_NoUnsubscribeHeaders()
+    {
+        var message = MessageComposer.Compose(Entry() with { Content = new OutboundContent("x", null, null) }, Alice, DateTimeOffset.UnixEpoch);
+        Assert.Null(message.Headers["List-Unsubscribe"]);
+        Assert.Null(MessageComposer.Compose(Entry(), Alice, DateTimeOffset.UnixEpoch).Headers["List-Unsubscribe"]);
+    }
+
+    [Fact]
     public void WarmupContent_DifferentSeeds_Vary()
     {
         var texts = Enumerable.Range(0, 50).Select(i => WarmupContent.For("send-" + i, "Alice").Text).Distinct().Count();
