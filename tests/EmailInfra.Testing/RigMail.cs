@@ -73,12 +73,48 @@ public static class RigMail
         return uids.Count;
     }
 
-    private static async Task<ImapClient> ConnectAsync(string user)
+    /// <summary>An authenticated IMAP client for a rig user, trusting exactly the rig's certificate.</summary>
+    public static async Task<ImapClient> ConnectAsync(string user)
     {
         // Trust exactly the rig's self-signed certificate.
         var client = new ImapClient { ServerCertificateValidationCallback = (_, certificate, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || certificate?.GetCertHashString() == RigCertificateHash.Value };
         await client.ConnectAsync(Rig.Host, Rig.ImapPort, SecureSocketOptions.StartTls);
         await client.AuthenticateAsync(user, Rig.Users[user]);
         return client;
+    }
+}
+
+/// <summary>Counts how often each of a set of Message-IDs appears across rig mailboxes (INBOX and Junk).</summary>
+public static class RigDeliveries
+{
+    public static async Task<Dictionary<string, int>> CountAsync(IEnumerable<string> users, IReadOnlyCollection<string> messageIds)
+    {
+        var wanted = new HashSet<string>(messageIds, StringComparer.Ordinal);
+        var counts = messageIds.ToDictionary(id => id, _ => 0, StringComparer.Ordinal);
+        foreach (var user in users)
+        {
+            using var client = await RigMail.ConnectAsync(user);
+            foreach (var name in new[] { "INBOX", "Junk" })
+            {
+                var folder = await client.GetFolderAsync(name);
+                await folder.OpenAsync(MailKit.FolderAccess.ReadOnly);
+                if (folder.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var summary in await folder.FetchAsync(0, -1, MailKit.MessageSummaryItems.Envelope))
+                {
+                    if (summary.Envelope?.MessageId is { } id && wanted.Contains(id))
+                    {
+                        counts[id]++;
+                    }
+                }
+            }
+
+            await client.DisconnectAsync(true);
+        }
+
+        return counts;
     }
 }
