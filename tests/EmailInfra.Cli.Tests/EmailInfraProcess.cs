@@ -69,6 +69,15 @@ internal sealed partial class EmailInfraProcess : IDisposable
         }
     }
 
+    /// <summary>SIGKILL: the process dies wherever it is, with no chance to clean up.</summary>
+    public void KillHard()
+    {
+        if (Kill(process.Id, 9) != 0 && !process.HasExited)
+        {
+            throw new InvalidOperationException("kill(SIGKILL) failed: " + Marshal.GetLastPInvokeError());
+        }
+    }
+
     public async Task<int?> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
