@@ -38,7 +38,8 @@ public static class InfrastructureServices
         services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section);
         services.AddSingleton<IMailRouteResolver, DnsMailRouteResolver>();
         services.AddSingleton<MailConnection>();
-        services.AddSingleton<IMailSender, MailKitMailSender>();
+        services.AddSingleton<MailKitMailSender>();
+        services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<MailKitMailSender>());
         services.AddSingleton<IMailboxReader, MailKitMailboxReader>();
         services.AddSingleton<ISecretStore>(sp =>
         {

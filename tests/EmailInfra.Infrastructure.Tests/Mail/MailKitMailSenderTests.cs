@@ -36,6 +36,47 @@ public class MailKitMailSenderTests
         Assert.NotNull(await RigMail.WaitForAsync("carol@beta.test", SearchQuery.HeaderContains("Message-ID", id)));
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(true, "00:00:05", 1)]
+    [InlineData(true, "00:00:00", 1)]
+    [InlineData(false, "00:00:05", 3)]
+    public async Task Send_ThreeMessages_ReuseOneLoggedInConnection_UnlessDisabled(bool reuse, string probeAfterIdle, int expectedConnections)
+    {
+        Rig.Require(RigService.Mail);
+        await using var rig = new RigServices(new Dictionary<string, string?>
+        {
+            ["MailTransport:ReuseConnections"] = reuse.ToString(),
+            ["MailTransport:ProbeAfterIdle"] = probeAfterIdle, // zero: every reuse probes with NOOP first
+        });
+        var sender = rig.Get<EmailInfra.Infrastructure.Mail.MailKitMailSender>();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var outcome = await sender.SendAsync(Alice(Submission), new MailboxCredentials("alice@alpha.test", "alice-pw"), Message("dave@beta.test", out var id), default);
+            Assert.Equal(SmtpOutcomeKind.Accepted, outcome.Kind);
+            ids.Add(id);
+        }
+
+        Assert.Equal(expectedConnections, sender.ConnectionsOpened);
+        foreach (var id in ids)
+        {
+            Assert.NotNull(await RigMail.WaitForAsync("dave@beta.test", SearchQuery.HeaderContains("Message-ID", id)));
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Send_RefusedRecipientOnAReusedConnection_ConnectionStaysUsable()
+    {
+        Rig.Require(RigService.Mail);
+        await using var rig = new RigServices();
+        var sender = rig.Get<EmailInfra.Infrastructure.Mail.MailKitMailSender>();
+        var credentials = new MailboxCredentials("alice@alpha.test", "alice-pw");
+        Assert.Equal(SmtpOutcomeKind.Accepted, (await sender.SendAsync(Alice(Submission), credentials, Message("carol@beta.test", out _), default)).Kind);
+        Assert.Equal(SmtpOutcomeKind.PermanentFailure, (await sender.SendAsync(Alice(Submission), credentials, Message("nobody@beta.test", out _), default)).Kind);
+        Assert.Equal(SmtpOutcomeKind.Accepted, (await sender.SendAsync(Alice(Submission), credentials, Message("carol@beta.test", out _), default)).Kind);
+        Assert.Equal(1, sender.ConnectionsOpened);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Send_ImplicitTls_Accepted()
     {
