@@ -12,10 +12,10 @@ public class SendPipelineTests
 {
     private const string Alice = "alice@alpha.test";
 
-    private static async Task<(RigServices Rig, LedgerEntry Entry)> PlanAsync(string to, string? alicePassword = null, MailServerEndpoint? smtp = null)
+    private static async Task<(RigServices Rig, LedgerEntry Entry)> PlanAsync(string to, string? alicePassword = null, MailServerEndpoint? smtp = null, bool reuseConnections = true)
     {
         Rig.Require(RigService.Azurite, RigService.Mail, RigService.Dns);
-        var rig = new RigServices();
+        var rig = new RigServices(new Dictionary<string, string?> { ["MailTransport:ReuseConnections"] = reuseConnections.ToString() });
         await rig.RegisterRigMailboxAsync(Alice, password: alicePassword, smtp: smtp);
         var entry = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(Alice, to, SendKind.Warmup), default);
         return (rig, entry);
@@ -29,7 +29,8 @@ public class SendPipelineTests
     [Fact(Timeout = 60_000)]
     public async Task TransientReply_RetriedWithBackoff_ThenDeliveredOnce()
     {
-        var (rig, entry) = await PlanAsync("m02@beta.test");
+        // a Postfix reload reaches new sessions only: these tests change verdicts, so no connection is kept between sends
+        var (rig, entry) = await PlanAsync("m02@beta.test", reuseConnections: false);
         await using var _ = rig;
         await RigPostfix.SetSubmissionVerdictAsync("m02@beta.test", "450 4.2.0 Mailbox busy, come back later");
         try
@@ -55,7 +56,7 @@ public class SendPipelineTests
     [Fact(Timeout = 60_000)]
     public async Task RateLimitReply_BacksThePoolOffFromThatProvider()
     {
-        var (rig, entry) = await PlanAsync("m05@beta.test");
+        var (rig, entry) = await PlanAsync("m05@beta.test", reuseConnections: false);
         await using var _ = rig;
         await RigPostfix.SetSubmissionVerdictAsync("m05@beta.test", "451 4.7.1 Too many messages, slow down");
         try
