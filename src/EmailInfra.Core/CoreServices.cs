@@ -19,6 +19,7 @@ public static class CoreServices
         services.AddSingleton<SendCapacity>();
         services.AddSingleton<RecipientCheck>();
         services.AddSingleton<SendHandler>();
+        services.AddSingleton<OutboundDispatcher>();
         services.AddSingleton<PollHandler>();
         services.AddSingleton<PollFanout>();
         return services;

@@ -35,6 +35,7 @@ public static class InfrastructureServices
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IJobQueue, StorageJobQueue>();
         services.AddSingleton<ICapacityCounters, TableCapacityCounters>();
+        services.AddSingleton<IOutboundRequests, TableOutboundRequests>();
         services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section);
         services.AddSingleton<IMailRouteResolver, DnsMailRouteResolver>();
         services.AddSingleton<MailConnection>();

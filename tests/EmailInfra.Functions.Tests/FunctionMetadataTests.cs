@@ -30,6 +30,7 @@ public class FunctionMetadataTests
     [Theory]
     [InlineData(nameof(SendEmailFunction.SendEmail), QueueNames.SendJobs)]
     [InlineData(nameof(PollMailboxFunction.PollMailbox), QueueNames.PollJobs)]
+    [InlineData(nameof(DispatchOutboundFunction.DispatchOutbound), QueueNames.OutboundJobs)]
     public void QueueFunctions_BindTheCoreQueueNames_OnTheStorageConnection(string function, string queue)
     {
         var trigger = Trigger(function);
@@ -53,7 +54,7 @@ public class FunctionMetadataTests
     public void EveryFunction_EntryPointIsAPublicMethodOfTheAssembly()
     {
         var assembly = typeof(SendEmailFunction).Assembly;
-        Assert.Equal(3, Functions.Length);
+        Assert.Equal(4, Functions.Length);
         foreach (var f in Functions)
         {
             var entry = f.GetProperty("entryPoint").GetString()!;

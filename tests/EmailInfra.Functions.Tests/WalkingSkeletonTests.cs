@@ -119,7 +119,7 @@ public class WalkingSkeletonTests
         await rig.RegisterRigMailboxAsync(Alice);
         await rig.RegisterRigMailboxAsync(Carol);
         var entry = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(Alice, Carol, SendKind.Warmup), default);
-        var message = await ReceiveAsync(rig, QueueNames.SendJobs);
+        var message = await RigQueues.ReceiveAsync(rig, QueueNames.SendJobs);
         var handler = rig.Get<SendHandler>();
 
         // the same job delivered three times, twice concurrently
@@ -158,7 +158,7 @@ public class WalkingSkeletonTests
     private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow);
 
     private static async Task RunSendFunctionAsync(RigServices rig) =>
-        await new SendEmailFunction(rig.Get<SendHandler>()).SendEmail(await ReceiveAsync(rig, QueueNames.SendJobs), null!, default);
+        await new SendEmailFunction(rig.Get<SendHandler>()).SendEmail(await RigQueues.ReceiveAsync(rig, QueueNames.SendJobs), null!, default);
 
     private static async Task RunPollsAsync(RigServices rig, int expectedJobs)
     {
@@ -166,18 +166,7 @@ public class WalkingSkeletonTests
         var poll = new PollMailboxFunction(rig.Get<PollHandler>());
         for (var i = 0; i < expectedJobs; i++)
         {
-            await poll.PollMailbox(await ReceiveAsync(rig, QueueNames.PollJobs), default);
+            await poll.PollMailbox(await RigQueues.ReceiveAsync(rig, QueueNames.PollJobs), default);
         }
-    }
-
-    /// <summary>Takes the next visible message off a real queue, as the Functions host would, and deletes it.</summary>
-    private static async Task<string> ReceiveAsync(RigServices rig, string queueName)
-    {
-        var queue = await rig.Get<StorageClients>().QueueAsync(queueName, default);
-        var message = await Eventually.WaitAsync(
-            async () => (await queue.ReceiveMessagesAsync(1)).Value.FirstOrDefault(), m => m is not null, TimeSpan.FromSeconds(15));
-        Assert.NotNull(message);
-        await queue.DeleteMessageAsync(message!.MessageId, message.PopReceipt);
-        return message.MessageText;
     }
 }

@@ -85,3 +85,19 @@ public sealed class RigServices : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Queue access as the Functions host has it.</summary>
+public static class RigQueues
+{
+    /// <summary>Takes the next visible message off a real queue and deletes it, as the host does with a message it handled.</summary>
+    public static async Task<string> ReceiveAsync(RigServices rig, string queueName)
+    {
+        ArgumentNullException.ThrowIfNull(rig);
+        var queue = await rig.Get<EmailInfra.Infrastructure.Storage.StorageClients>().QueueAsync(queueName, default);
+        var message = await Eventually.WaitAsync(
+            async () => (await queue.ReceiveMessagesAsync(1)).Value.FirstOrDefault(), m => m is not null, TimeSpan.FromSeconds(15));
+        Xunit.Assert.NotNull(message);
+        await queue.DeleteMessageAsync(message!.MessageId, message.PopReceipt);
+        return message.MessageText;
+    }
+}

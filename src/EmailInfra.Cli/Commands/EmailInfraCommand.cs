@@ -26,6 +26,8 @@ public static class EmailInfraCommand
         root.Subcommands.Add(Run());
         root.Subcommands.Add(Mailbox());
         root.Subcommands.Add(Send());
+        root.Subcommands.Add(Outbound());
+        root.Subcommands.Add(Verify());
         root.Subcommands.Add(Poll());
         root.Subcommands.Add(Day());
         return root;
@@ -117,6 +119,51 @@ public static class EmailInfraCommand
             var entry = await services.GetRequiredService<SendScheduler>().ScheduleAsync(
                 new SendRequest(parse.GetValue(from)!, parse.GetValue(to)!, SendKind.Warmup, at), ct);
             Console.WriteLine($"queued {entry.Key.SendId}: {entry.Key.Mailbox} -> {entry.Recipient} at {entry.ScheduledAt:u}");
+        }, ct));
+        return command;
+    }
+
+    private static Command Outbound()
+    {
+        var pool = new Option<string?>("--pool") { Description = "Sending pool to rotate over (or give --mailbox)" };
+        var mailbox = new Option<string?>("--mailbox") { Description = "Send from this mailbox only" };
+        var to = new Option<string>("--to") { Description = "Recipient address", Required = true };
+        var subject = new Option<string>("--subject") { Description = "Subject line", Required = true };
+        var textFile = new Option<FileInfo>("--text-file") { Description = "Plain-text body", Required = true };
+        var htmlFile = new Option<FileInfo?>("--html-file") { Description = "HTML body (default: made from the text)" };
+        var unsubscribe = new Option<string?>("--unsubscribe-url") { Description = "https URL for RFC 8058 one-click unsubscribe" };
+        var command = new Command("outbound", "Queue one outbound email; the pool's healthy mailbox with the most capacity left sends it.")
+        {
+            pool, mailbox, to, subject, textFile, htmlFile, unsubscribe,
+        };
+        command.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
+        {
+            var html = parse.GetValue(htmlFile) is { } h ? await File.ReadAllTextAsync(h.FullName, ct) : null;
+            var request = await services.GetRequiredService<SendScheduler>().ScheduleOutboundAsync(
+                new OutboundSendRequest(
+                    parse.GetValue(pool), parse.GetValue(mailbox), parse.GetValue(to)!, parse.GetValue(subject)!,
+                    await File.ReadAllTextAsync(parse.GetValue(textFile)!.FullName, ct), html, parse.GetValue(unsubscribe)),
+                ct);
+            Console.WriteLine($"queued {request.Id} to {request.Recipient} via pool {request.PoolId}");
+        }, ct));
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "CSV contact list with a header row; the address column is named email, e-mail or address (else the first column)" };
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the invalid rows with their reasons (default: FILE.invalid.csv)" };
+        var command = new Command("verify", "Check a contact list as the send path does (syntax, MX or A, null MX, suppression) without contacting any mail server.") { file, output };
+        command.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
+        {
+            var input = parse.GetValue(file)!;
+            var target = parse.GetValue(output) ?? new FileInfo(Path.ChangeExtension(input.FullName, null) + ".invalid.csv");
+            var summary = await ContactListVerification.RunAsync(services.GetRequiredService<RecipientCheck>(), input.FullName, target.FullName, ct);
+            Console.WriteLine($"{summary.Checked} checked, {summary.Valid} valid, {summary.Invalid} invalid -> {target.FullName}");
+            foreach (var (reason, count) in summary.ByReason.OrderByDescending(r => r.Value))
+            {
+                Console.WriteLine($"  {count,6}  {reason}");
+            }
         }, ct));
         return command;
     }

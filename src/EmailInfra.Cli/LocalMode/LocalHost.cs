@@ -37,6 +37,11 @@ public static class LocalHost
         if (workers)
         {
             AddQueue(builder.Services, QueueNames.SendJobs, sp => sp.GetRequiredService<SendHandler>().HandleAsync);
+            AddQueue(builder.Services, QueueNames.OutboundJobs, sp =>
+            {
+                var dispatcher = sp.GetRequiredService<OutboundDispatcher>();
+                return (message, _, ct) => dispatcher.HandleAsync(message, ct);
+            });
             AddQueue(builder.Services, QueueNames.PollJobs, sp =>
             {
                 var poll = sp.GetRequiredService<PollHandler>();

@@ -6,6 +6,9 @@ public static class QueueNames
     /// <summary>One message per email to send (<see cref="Sending.SendJob"/>).</summary>
     public const string SendJobs = "send-jobs";
 
+    /// <summary>One message per outbound request addressed to a pool: pick the mailbox, then plan its send (<see cref="Sending.OutboundJob"/>).</summary>
+    public const string OutboundJobs = "outbound-jobs";
+
     /// <summary>One message per mailbox to poll (<see cref="Inbox.PollJob"/>).</summary>
     public const string PollJobs = "poll-jobs";
 
