@@ -15,9 +15,10 @@ export MailTransport__TrustedCertificateFiles__0=$ROOT/.rig/mail/tls/cert.pem
 export Secrets__LocalPath=$ROOT/.rig/secrets
 export PollSchedule=${PollSchedule:-"*/10 * * * * *"}
 export Polling__Interval=${Polling__Interval:-00:00:10}
+export Dns__Servers__0=127.0.0.1:5353   # recipient checks resolve the rig's *.test domains
 
 for user in alice@alpha.test:alice-pw carol@beta.test:carol-pw erin@gamma.test:erin-pw; do
-  echo "${user#*:}" | $EI mailbox add --address "${user%%:*}" --pool rig --smtp 127.0.0.1:2587 --imap 127.0.0.1:2143
+  echo "${user#*:}" | $EI mailbox add --address "${user%%:*}" --pool rig --smtp 127.0.0.1:2587 --imap 127.0.0.1:2143 --append-to-sent
 done
 $EI send --from alice@alpha.test --to carol@beta.test
 $EI send --from alice@alpha.test --to nobody@remote.test

@@ -73,9 +73,10 @@ public static class EmailInfraCommand
         var imapTls = new Option<string?>("--imap-tls") { Description = "implicit | starttls | none (default: implicit on 993, else starttls)" };
         var username = new Option<string?>("--username") { Description = "Login name (default: the address)" };
         var passwordEnv = new Option<string?>("--password-env") { Description = "Read the password from this environment variable (default: one line from standard input)" };
+        var appendToSent = new Option<bool>("--append-to-sent") { Description = "Append a copy of each sent message to the Sent folder (servers that do not keep submitted mail)" };
         var add = new Command("add", "Register a mailbox; its password goes to the secret store, never to a table.")
         {
-            address, pool, smtp, smtpTls, imap, imapTls, username, passwordEnv,
+            address, pool, smtp, smtpTls, imap, imapTls, username, passwordEnv, appendToSent,
         };
         add.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
         {
@@ -89,7 +90,8 @@ public static class EmailInfraCommand
                     EndpointArgument.Parse("smtp", parse.GetValue(smtp)!, parse.GetValue(smtpTls)),
                     EndpointArgument.Parse("imap", parse.GetValue(imap)!, parse.GetValue(imapTls)),
                     parse.GetValue(username),
-                    password),
+                    password,
+                    parse.GetValue(appendToSent)),
                 ct);
             Console.WriteLine($"registered {mailbox.Address} in pool {mailbox.PoolId} ({mailbox.State}); smtp {mailbox.Smtp}, imap {mailbox.Imap}");
         }, ct));
@@ -101,7 +103,7 @@ public static class EmailInfraCommand
             Console.WriteLine($"{"ADDRESS",-32} {"POOL",-16} {"STATE",-10} SMTP / IMAP");
             foreach (var m in all.OrderBy(m => m.PoolId, StringComparer.Ordinal).ThenBy(m => m.Address, StringComparer.Ordinal))
             {
-                Console.WriteLine($"{m.Address,-32} {m.PoolId,-16} {m.State,-10} {m.Smtp} / {m.Imap}");
+                Console.WriteLine($"{m.Address,-32} {m.PoolId,-16} {m.State,-10} {m.Smtp} / {m.Imap}{(m.StateReason is null ? string.Empty : "  (" + m.StateReason + ")")}");
             }
         }, ct));
         return new Command("mailbox", "Manage mailboxes.") { add, list };

@@ -33,6 +33,7 @@ public enum MailboxState
 /// <remarks>
 /// The password is never held here: <see cref="SecretName"/> names it in the secret store. <see cref="AppendToSent"/> is set
 /// for servers that do not keep submitted mail (most self-run SMTP); Gmail and Microsoft 365 keep it themselves.
+/// <see cref="StateReason"/> says why the state was last changed by the system (e.g. credentials refused).
 /// </remarks>
 public sealed record Mailbox(
     string Address,
@@ -43,7 +44,8 @@ public sealed record Mailbox(
     string SecretName,
     MailboxState State,
     DateTimeOffset CreatedAt,
-    bool AppendToSent = false)
+    bool AppendToSent = false,
+    string? StateReason = null)
 {
     /// <summary>The domain part of the address, lower case.</summary>
     public string Domain => EmailAddress.DomainOf(Address);

@@ -71,9 +71,11 @@ public sealed class MailboxRegistry(IMailboxStore mailboxes, IDomainStore domain
             registration.Imap,
             string.IsNullOrWhiteSpace(registration.Username) ? address! : registration.Username.Trim(),
             secretName,
-            existing?.State ?? MailboxState.Warming,
+            // re-registering with a new password is how an operator repairs refused credentials
+            existing?.State is null or MailboxState.Paused ? MailboxState.Warming : existing.State,
             existing?.CreatedAt ?? now,
-            registration.AppendToSent);
+            registration.AppendToSent,
+            existing?.State == MailboxState.Paused ? "re-registered after: " + existing.StateReason : null);
         await mailboxes.UpsertAsync(mailbox, cancellationToken).ConfigureAwait(false);
         return mailbox;
     }

@@ -228,7 +228,9 @@ public sealed class SendHandler(
         {
             case SmtpOutcomeKind.AuthenticationFailed:
                 // Retrying a refused password only earns the mailbox a lockout: pause it for an operator.
-                await mailboxes.UpsertAsync(mailbox with { State = MailboxState.Paused }, cancellationToken).ConfigureAwait(false);
+                await mailboxes.UpsertAsync(
+                    mailbox with { State = MailboxState.Paused, StateReason = $"credentials invalid: SMTP refused the password at {now:u} ({outcome.Reply})" },
+                    cancellationToken).ConfigureAwait(false);
                 await ReplaceOwnedAsync(claimed with { State = SendState.Deferred, SmtpReply = outcome.Reply, Reason = "credentials refused; mailbox paused", UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
                 await queue.EnqueueAsync(QueueNames.SendJobs, SendJob.For(claimed.Key), opts.InactiveRecheck, cancellationToken).ConfigureAwait(false);
                 SendLog.CredentialsRefused(logger, mailbox.Address);

@@ -71,6 +71,7 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
             ["State"] = mailbox.State.ToString(),
             ["CreatedAt"] = mailbox.CreatedAt,
             ["AppendToSent"] = mailbox.AppendToSent,
+            ["StateReason"] = mailbox.StateReason,
         };
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
@@ -141,5 +142,6 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
         row.GetString("SecretName"),
         Enum.Parse<MailboxState>(row.GetString("State")),
         row.GetDateTimeOffset("CreatedAt") ?? default,
-        row.GetBoolean("AppendToSent") ?? false);
+        row.GetBoolean("AppendToSent") ?? false,
+        row.GetString("StateReason"));
 }

@@ -98,7 +98,10 @@ public class SendPipelineTests
         var (rig, entry) = await PlanAsync("carol@beta.test", alicePassword: "not-alices-password");
         await using var _ = rig;
         Assert.Equal(SendJobResult.MailboxNotActive, await SendAsync(rig, entry));
-        Assert.Equal(MailboxState.Paused, (await rig.Get<IMailboxStore>().GetAsync("rig", Alice, default))!.State);
+        var paused = (await rig.Get<IMailboxStore>().GetAsync("rig", Alice, default))!;
+        Assert.Equal(MailboxState.Paused, paused.State);
+        Assert.StartsWith("credentials invalid", paused.StateReason, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-alices-password", paused.StateReason, StringComparison.Ordinal);
         var row = await RowAsync(rig, entry);
         Assert.Equal(SendState.Deferred, row.State);
         Assert.Contains("paused", row.Reason, StringComparison.Ordinal);
