@@ -63,17 +63,10 @@ public class RunCommandTests
         Assert.DoesNotContain("frank-pw", cli.Output, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, string?> Environment(RigServices rig) => new()
+    private static Dictionary<string, string?> Environment(RigServices rig) => CliEnvironment.For(rig, new Dictionary<string, string?>
     {
-        ["EmailInfraStorage"] = rig.Settings["EmailInfraStorage"],
-        ["Storage__NamePrefix"] = rig.Prefix,
-        ["Secrets__LocalPath"] = rig.SecretsDir,
-        ["MailTransport__TrustedCertificateFiles__0"] = Rig.CertificatePath,
         ["PollSchedule"] = "* * * * * *",
         ["Polling__Interval"] = "00:00:01",
-        ["Local__StartAzurite"] = "false",
-        ["Dns__Servers__0"] = rig.Settings["Dns:Servers:0"],
-        ["Sending__LimitsFile"] = rig.Settings["Sending:LimitsFile"],
         ["LocalQueues__MaxPollingInterval"] = "00:00:00.500",
-    };
+    });
 }

@@ -22,14 +22,7 @@ public class VerifyCommandTests
             "Typo,bad..dots@alpha.test,Syntax\n" +
             "Dave,dave@beta.test,Suppressed\n");
 
-        using var cli = EmailInfraProcess.Start(new Dictionary<string, string?>
-        {
-            ["EmailInfraStorage"] = rig.Settings["EmailInfraStorage"],
-            ["Storage__NamePrefix"] = rig.Prefix,
-            ["Secrets__LocalPath"] = rig.SecretsDir,
-            ["Dns__Servers__0"] = rig.Settings["Dns:Servers:0"],
-            ["Local__StartAzurite"] = "false",
-        }, null, "verify", input);
+        using var cli = EmailInfraProcess.Start(CliEnvironment.For(rig), null, "verify", input);
         Assert.True(await cli.WaitForExitAsync(TimeSpan.FromSeconds(45)) == 0, cli.Output);
         Assert.Contains("6 checked, 2 valid, 4 invalid", cli.Output, StringComparison.Ordinal);
 

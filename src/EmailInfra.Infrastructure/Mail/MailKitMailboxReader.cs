@@ -49,13 +49,7 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
                 return null;
             }
 
-            if (open is not null && open != folder && open.IsOpen)
-            {
-                await open.CloseAsync(false, cancellationToken).ConfigureAwait(false);
-            }
-
-            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
-            open = folder;
+            await SelectAsync(folder, cancellationToken).ConfigureAwait(false);
             return new FolderSnapshot(role, folder.FullName, folder.UidValidity, folder.UidNext?.Id ?? 0, folder.HighestModSeq);
         }
 
@@ -93,13 +87,7 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
                 return false;
             }
 
-            if (open is not null && open != folder && open.IsOpen)
-            {
-                await open.CloseAsync(false, cancellationToken).ConfigureAwait(false);
-            }
-
-            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
-            open = folder;
+            await SelectAsync(folder, cancellationToken).ConfigureAwait(false);
             var found = await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", messageId), cancellationToken).ConfigureAwait(false);
             return found.Count > 0;
         }
@@ -128,6 +116,18 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             {
                 client.Dispose();
             }
+        }
+
+        /// <summary>Opens a folder read-only (IMAP has one selected folder per session: the previous one is closed).</summary>
+        private async Task SelectAsync(IMailFolder folder, CancellationToken cancellationToken)
+        {
+            if (open is not null && open != folder && open.IsOpen)
+            {
+                await open.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+            }
+
+            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            open = folder;
         }
 
         private async Task<IMailFolder?> FolderOfAsync(FolderRole role, CancellationToken cancellationToken) => role switch

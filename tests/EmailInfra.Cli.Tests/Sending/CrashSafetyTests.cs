@@ -79,22 +79,15 @@ public class CrashSafetyTests(ITestOutputHelper output)
         Assert.True(wrong.Count == 0, string.Join(", ", wrong.Select(w => $"{w.Key} x{w.Value}")));
     }
 
-    private static Dictionary<string, string?> Environment(RigServices rig) => new()
+    private static Dictionary<string, string?> Environment(RigServices rig) => CliEnvironment.For(rig, new Dictionary<string, string?>
     {
-        ["EmailInfraStorage"] = rig.Settings["EmailInfraStorage"],
-        ["Storage__NamePrefix"] = rig.Prefix,
-        ["Secrets__LocalPath"] = rig.SecretsDir,
-        ["MailTransport__TrustedCertificateFiles__0"] = Rig.CertificatePath,
-        ["Dns__Servers__0"] = rig.Settings["Dns:Servers:0"],
-        ["Sending__LimitsFile"] = rig.Settings["Sending:LimitsFile"],
         ["Sending__SendingLease"] = "00:00:03",
         ["Sending__RetryBaseDelay"] = "00:00:01",
         ["PollSchedule"] = "0 0 0 1 1 *",
-        ["Local__StartAzurite"] = "false",
         ["LocalQueues__Lease"] = "00:00:04",
         ["LocalQueues__Concurrency"] = "1",
         ["LocalQueues__RetryVisibility"] = "00:00:01",
         ["LocalQueues__MaxPollingInterval"] = "00:00:00.200",
         ["Logging__LogLevel__Default"] = "Warning",
-    };
+    });
 }
