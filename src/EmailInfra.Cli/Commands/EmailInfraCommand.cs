@@ -28,6 +28,7 @@ public static class EmailInfraCommand
         root.Subcommands.Add(Send());
         root.Subcommands.Add(Outbound());
         root.Subcommands.Add(Verify());
+        root.Subcommands.Add(Classify());
         root.Subcommands.Add(Poll());
         root.Subcommands.Add(Day());
         return root;
@@ -167,6 +168,57 @@ public static class EmailInfraCommand
                 Console.WriteLine($"  {count,6}  {reason}");
             }
         }, ct));
+        return command;
+    }
+
+    private static Command Classify()
+    {
+        var paths = new Argument<string[]>("FILE|DIR") { Description = "Message files, or folders of them", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<bool>("--json") { Description = "One JSON line per result" };
+        var command = new Command("classify", "Classify messages: bounce (recipient, status, reason, hard), complaint, auto-reply, reply or other.") { paths, json };
+        command.SetAction(parse =>
+        {
+            var files = new List<string>();
+            foreach (var path in parse.GetValue(paths)!)
+            {
+                if (Directory.Exists(path))
+                {
+                    files.AddRange(Directory.EnumerateFiles(path).Order(StringComparer.Ordinal));
+                }
+                else if (File.Exists(path))
+                {
+                    files.Add(path);
+                }
+                else
+                {
+                    Console.Error.WriteLine($"error: {path}: no such file or folder");
+                    return 2;
+                }
+            }
+
+            var asJson = parse.GetValue(json);
+            if (!asJson)
+            {
+                Console.WriteLine($"{"FILE",-28} {"#",2} {"KIND",-9} {"RECIPIENT",-34} {"STATUS",-7} {"CODE",-4} {"REASON",-16} {"HARD",-5} FEEDBACK");
+            }
+
+            foreach (var file in files)
+            {
+                using var stream = File.OpenRead(file);
+                foreach (var row in ClassificationRow.For(Path.GetFileName(file), stream))
+                {
+                    Console.WriteLine(asJson
+                        ? System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["file"] = row.File, ["index"] = row.Index, ["kind"] = row.Kind, ["recipient"] = row.Recipient, ["status"] = row.Status,
+                            ["replycode"] = row.ReplyCode, ["reason"] = row.Reason, ["hardbounce"] = row.HardBounce, ["feedbacktype"] = row.FeedbackType,
+                        })
+                        : $"{row.File,-28} {row.Index,2} {row.Kind,-9} {row.Recipient,-34} {row.Status,-7} {row.ReplyCode,-4} {row.Reason,-16} {(row.HardBounce ? "yes" : "no"),-5} {row.FeedbackType}");
+                }
+            }
+
+            return 0;
+        });
         return command;
     }
 

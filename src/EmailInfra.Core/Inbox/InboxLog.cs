@@ -27,4 +27,7 @@ internal static partial class InboxLog
 
     [LoggerMessage(2008, LogLevel.Debug, "Polled {Mailbox}: nothing new")]
     public static partial void NothingNew(ILogger logger, string mailbox);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Complaint ({FeedbackType}) against mail of {Mailbox}, original {MessageId}")]
+    public static partial void Complaint(ILogger logger, string mailbox, string feedbackType, string? messageId);
 }

@@ -1,14 +1,24 @@
+using System.Text.RegularExpressions;
 using MimeKit;
 
 namespace EmailInfra.Core.Inbox;
 
 /// <summary>Decides what a received message is, from its headers first and its body only when needed.</summary>
-public static class MessageClassifier
+/// <remarks>
+/// Order: ARF feedback report → RFC 3464 delivery status → a non-standard bounce (from a mailer daemon, or with a
+/// bounce subject, with failed recipients in its text) → an automatic reply → anything else. The patterns are data
+/// (<see cref="BounceRules"/>), not code.
+/// </remarks>
+public static partial class MessageClassifier
 {
-    /// <summary>Whether the headers alone can't settle the verdict (reports and mail from mailer daemons).</summary>
-    public static bool NeedsBody(HeaderList headers)
+    private const int MaxDepth = 8;
+    private const int MaxScannedChars = 64 * 1024;
+
+    /// <summary>Whether the headers alone can't settle the verdict (reports, mail from mailer daemons, bounce or auto-reply subjects).</summary>
+    public static bool NeedsBody(HeaderList headers, BounceRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(headers);
+        rules ??= BounceRules.Default;
         var contentType = headers[HeaderId.ContentType] ?? string.Empty;
         if (contentType.Contains("multipart/report", StringComparison.OrdinalIgnoreCase))
         {
@@ -16,8 +26,9 @@ public static class MessageClassifier
         }
 
         var from = headers[HeaderId.From] ?? string.Empty;
-        return from.Contains("mailer-daemon", StringComparison.OrdinalIgnoreCase)
-            || from.Contains("postmaster", StringComparison.OrdinalIgnoreCase);
+        var subject = headers[HeaderId.Subject] ?? string.Empty;
+        return rules.BounceSenders.Any(r => r.IsMatch(from)) || rules.BounceSubjects.Any(r => r.IsMatch(subject))
+            || IsAutoSubmitted(headers) || rules.AutoReplySubjects.Any(r => r.IsMatch(subject));
     }
 
     /// <summary>The verdict from headers only, for messages that don't need their body.</summary>
@@ -27,17 +38,53 @@ public static class MessageClassifier
         return Ordinary(headers);
     }
 
-    public static InboundVerdict Classify(MimeMessage message)
+    public static InboundVerdict Classify(MimeMessage message, BounceRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var report = FindDeliveryStatus(message.Body);
-        if (report is not null)
+        rules ??= BounceRules.Default;
+        var parts = Flatten(message.Body).ToList();
+
+        if (parts.OfType<MessageFeedbackReport>().FirstOrDefault() is { } feedback)
         {
-            return Bounce(message, report);
+            return Complaint(message, feedback, parts);
+        }
+
+        if (parts.OfType<MessageDeliveryStatus>().FirstOrDefault() is { } status)
+        {
+            var bounce = Bounce(message, status, parts, rules);
+            if (bounce.Recipients.Count > 0)
+            {
+                return bounce;
+            }
+        }
+
+        var from = message.Headers[HeaderId.From] ?? string.Empty;
+        var subject = message.Subject ?? string.Empty;
+        var looksLikeBounce = rules.BounceSenders.Any(r => r.IsMatch(from)) || rules.BounceSubjects.Any(r => r.IsMatch(subject));
+        if (looksLikeBounce && !rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
+        {
+            var (text, full) = BounceText(parts);
+            var recipients = TextRecipients(text, message, rules);
+            if (recipients.Count > 0)
+            {
+                return new BounceVerdict(recipients, OriginalMessageId(parts) ?? OriginalMessageIdInText(full));
+            }
+        }
+
+        // Bounces carry "Auto-Submitted: auto-replied" too: a bounce whose recipients could not be read is not a vacation reply.
+        if (!looksLikeBounce && (IsAutoSubmitted(message.Headers) || rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
+            || (!looksLikeBounce && message.Headers[HeaderId.Precedence] is { } precedence && precedence.Contains("auto", StringComparison.OrdinalIgnoreCase))
+            || message.Headers["X-Autoreply"] is not null || message.Headers["X-Autorespond"] is not null)
+        {
+            return new AutoReplyVerdict(MessageIds.Parse(message.Headers[HeaderId.MessageId]), MessageIds.Parse(message.Headers[HeaderId.InReplyTo]));
         }
 
         return Ordinary(message.Headers);
     }
+
+    private static bool IsAutoSubmitted(HeaderList headers) =>
+        headers[HeaderId.AutoSubmitted] is { } value && !value.Trim().StartsWith("no", StringComparison.OrdinalIgnoreCase)
+        && !(headers[HeaderId.ContentType] ?? string.Empty).Contains("report", StringComparison.OrdinalIgnoreCase);
 
     private static OrdinaryVerdict Ordinary(HeaderList headers)
     {
@@ -47,71 +94,176 @@ public static class MessageClassifier
         return new OrdinaryVerdict(messageId, inReplyTo, references);
     }
 
-    private static BounceVerdict Bounce(MimeMessage message, MessageDeliveryStatus report)
+    private static ComplaintVerdict Complaint(MimeMessage message, MessageFeedbackReport report, List<MimeEntity> parts)
+    {
+        var fields = report.Fields;
+        var type = fields["Feedback-Type"]?.Trim().ToLowerInvariant() ?? "abuse";
+        var recipients = fields.Where(h => h.Field.Equals("Original-Rcpt-To", StringComparison.OrdinalIgnoreCase) || h.Field.Equals("Removal-Recipient", StringComparison.OrdinalIgnoreCase))
+            .Select(h => Address(h.Value)).Where(a => a is not null).Select(a => a!).Distinct().ToList();
+        if (recipients.Count == 0 && OriginalMessage(parts) is { } original)
+        {
+            recipients = original.To.Mailboxes.Select(m => m.Address.ToLowerInvariant()).ToList();
+        }
+
+        return new ComplaintVerdict(type, recipients, OriginalMessageId(parts) ?? MessageIds.Parse(fields["Original-Message-ID"]));
+    }
+
+    private static BounceVerdict Bounce(MimeMessage message, MessageDeliveryStatus report, List<MimeEntity> parts, BounceRules rules)
     {
         var recipients = new List<FailedRecipient>();
         string? perMessageMta = null;
+        var notice = parts.OfType<TextPart>().FirstOrDefault(p => p.IsPlain)?.Text;
         for (var i = 0; i < report.StatusGroups.Count; i++)
         {
             var group = report.StatusGroups[i];
-            if (i == 0)
+            if (i == 0 && group["Final-Recipient"] is null && group["Original-Recipient"] is null)
             {
                 perMessageMta = StripType(group["Reporting-MTA"]);
                 continue;
             }
 
-            var address = StripType(group["Final-Recipient"]) ?? StripType(group["Original-Recipient"]);
-            if (string.IsNullOrWhiteSpace(address))
+            var address = Address(StripType(group["Final-Recipient"])) ?? Address(StripType(group["Original-Recipient"]));
+            if (address is null)
             {
                 continue;
             }
 
-            recipients.Add(new FailedRecipient(
-                address.Trim().Trim('<', '>').ToLowerInvariant(),
-                group["Status"]?.Trim().Split(' ', '(')[0],
-                group["Action"]?.Trim().ToLowerInvariant(),
-                Unfold(group["Diagnostic-Code"]),
-                StripType(group["Remote-MTA"]) ?? perMessageMta));
+            var diagnostic = Unfold(StripType(group["Diagnostic-Code"]));
+            var status = StatusOf(group["Status"]);
+            var action = group["Action"]?.Trim().ToLowerInvariant();
+            if (status is null or "5.0.0" or "4.0.0" && diagnostic is not null && EnhancedStatus().Match(diagnostic) is { Success: true } inText)
+            {
+                status = inText.Value;
+            }
+
+            // When the DSN gives no diagnostic, the human-readable notice often carries the server's words.
+            var evidence = diagnostic ?? NoticeAbout(notice, address);
+            recipients.Add(Recipient(address, status, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules));
         }
 
-        return new BounceVerdict(recipients, OriginalMessageId(message));
+        return new BounceVerdict(recipients, OriginalMessageId(parts));
     }
 
-    private static MessageDeliveryStatus? FindDeliveryStatus(MimeEntity? body)
+    private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules)
     {
-        // Depth-limited: hostile mail can nest multiparts thousands deep.
-        return Find(body, 0);
-
-        static MessageDeliveryStatus? Find(MimeEntity? entity, int depth)
+        var replyCode = diagnostic is null ? null : ReplyCode().Match(diagnostic) is { Success: true } m ? m.Groups[1].Value : null;
+        if (status is null && replyCode is not null)
         {
-            if (entity is null || depth > 8)
-            {
-                return null;
-            }
+            status = $"{replyCode[0]}.0.0";
+        }
 
-            if (entity is MessageDeliveryStatus status)
-            {
-                return status;
-            }
+        if (string.Equals(action, "delivered", StringComparison.Ordinal) || string.Equals(action, "relayed", StringComparison.Ordinal) || string.Equals(action, "expanded", StringComparison.Ordinal))
+        {
+            status ??= "2.0.0";
+        }
 
-            if (entity is Multipart multipart)
+        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.ReasonFor(status, diagnostic);
+        return new FailedRecipient(address, status, action, diagnostic, remoteMta)
+        {
+            ReplyCode = replyCode,
+            Reason = reason,
+            // a delay or a temporary failure is never hard, whatever its words
+            IsHard = rules.IsHard(reason, status) && action != "delayed" && status is not ['4', ..],
+        };
+    }
+
+    /// <summary>Failed recipients of a free-text bounce (qmail, Exim, Sendmail, Exchange, providers): addresses in the notice with the server's words near them.</summary>
+    private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules)
+    {
+        var own = new HashSet<string>(message.To.Mailboxes.Concat(message.From.Mailboxes).Select(m => m.Address.ToLowerInvariant()), StringComparer.Ordinal);
+        var lines = text.Split('\n');
+        var found = new List<FailedRecipient>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            foreach (Match match in AddressInText().Matches(lines[i]))
             {
-                foreach (var part in multipart)
+                var address = match.Value.Trim('<', '>', '"', '\'', '.', ':', ';', ',').ToLowerInvariant();
+                if (own.Contains(address) || seen.Contains(address) || IsDaemon(address))
                 {
-                    if (Find(part, depth + 1) is { } found)
-                    {
-                        return found;
-                    }
+                    continue;
                 }
-            }
 
+                // the server's words: this line and the next few, until a blank line or another address
+                var window = string.Join(' ', lines.Skip(i).Take(6).TakeWhile((l, k) => k == 0 || (l.Trim().Length > 0 && !AddressInText().IsMatch(l))).Select(l => l.Trim()));
+                var status = EnhancedStatus().Match(window) is { Success: true } s ? s.Value : null;
+                if (status is null && ReplyCode().Match(window) is { Success: false } && found.Count > 0)
+                {
+                    continue;
+                }
+
+                seen.Add(address);
+                found.Add(Recipient(address, status, "failed", window.Length > 1000 ? window[..1000] : window, null, rules));
+            }
+        }
+
+        // An address with no words of its own gets those of the whole notice.
+        var noticeStatus = EnhancedStatus().Match(text) is { Success: true } ns ? ns.Value : null;
+        return found.Select(r => r.Status is null && r.ReplyCode is null
+            ? Recipient(r.Address, noticeStatus, r.Action, text.Length > 2000 ? text[..2000] : text, null, rules)
+            : r).ToList();
+    }
+
+    private static bool IsDaemon(string address) =>
+        address.StartsWith("mailer-daemon@", StringComparison.Ordinal) || address.StartsWith("postmaster@", StringComparison.Ordinal);
+
+    /// <summary>The notice part of a bounce (without the returned original message), and the whole text.</summary>
+    private static (string Notice, string Full) BounceText(List<MimeEntity> parts)
+    {
+        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? HtmlTag().Replace(p.Text ?? string.Empty, " ") : p.Text ?? string.Empty).FirstOrDefault() ?? string.Empty;
+        full = full.Replace("\r\n", "\n", StringComparison.Ordinal);
+        full = full.Length > MaxScannedChars ? full[..MaxScannedChars] : full;
+        var cut = OriginalMarker().Match(full);
+        return (cut.Success ? full[..cut.Index] : full, full);
+    }
+
+    private static string? NoticeAbout(string? notice, string address)
+    {
+        if (notice is null)
+        {
             return null;
         }
+
+        var at = notice.IndexOf(address, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var end = notice.IndexOf("\n\n", at, StringComparison.Ordinal);
+        var excerpt = notice[at..(end < 0 ? Math.Min(notice.Length, at + 600) : Math.Min(end, at + 600))];
+        return Unfold(excerpt);
     }
 
-    private static string? OriginalMessageId(MimeMessage message)
+    private static IEnumerable<MimeEntity> Flatten(MimeEntity? body)
     {
-        foreach (var part in message.BodyParts)
+        // Depth-limited: hostile mail can nest multiparts thousands deep.
+        var stack = new Stack<(MimeEntity Entity, int Depth)>();
+        if (body is not null)
+        {
+            stack.Push((body, 0));
+        }
+
+        while (stack.Count > 0)
+        {
+            var (entity, depth) = stack.Pop();
+            yield return entity;
+            if (entity is Multipart multipart && depth < MaxDepth)
+            {
+                for (var i = multipart.Count - 1; i >= 0; i--)
+                {
+                    stack.Push((multipart[i], depth + 1));
+                }
+            }
+        }
+    }
+
+    private static MimeMessage? OriginalMessage(List<MimeEntity> parts) =>
+        parts.OfType<MessagePart>().Select(p => p.Message).FirstOrDefault(m => m is not null);
+
+    private static string? OriginalMessageId(List<MimeEntity> parts)
+    {
+        foreach (var part in parts)
         {
             if (part is MessagePart { Message: { } original } && original.MessageId is { Length: > 0 } id)
             {
@@ -132,6 +284,23 @@ public static class MessageClassifier
         return null;
     }
 
+    private static string? OriginalMessageIdInText(string text) =>
+        MessageIdLine().Match(text) is { Success: true } m ? m.Groups[1].Value : null;
+
+    private static string? StatusOf(string? value) =>
+        value is null ? null : EnhancedStatus().Match(value) is { Success: true } m ? m.Value : null;
+
+    private static string? Address(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var match = AddressInText().Match(value);
+        return match.Success ? match.Value.Trim('<', '>').ToLowerInvariant() : null;
+    }
+
     private static string? StripType(string? value)
     {
         if (value is null)
@@ -140,9 +309,27 @@ public static class MessageClassifier
         }
 
         var semicolon = value.IndexOf(';', StringComparison.Ordinal);
-        return (semicolon >= 0 ? value[(semicolon + 1)..] : value).Trim();
+        return (semicolon >= 0 && semicolon < 12 ? value[(semicolon + 1)..] : value).Trim();
     }
 
     private static string? Unfold(string? value) =>
         value is null ? null : string.Join(' ', value.Split(['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+
+    [GeneratedRegex(@"\b[245]\.\d{1,3}\.\d{1,3}\b")]
+    private static partial Regex EnhancedStatus();
+
+    [GeneratedRegex(@"(?:^|[\s(:;])([245]\d\d)(?:[\s\-]|$)")]
+    private static partial Regex ReplyCode();
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+'=\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
+    private static partial Regex AddressInText();
+
+    [GeneratedRegex(@"(?im)^(-+ ?(this is a copy|original message|below this line|the header of the original|returned message|unsent message)|content-type: message/rfc822|------ (this is|original)|message headers follow|the original message was received|original message headers)", RegexOptions.None, 200)]
+    private static partial Regex OriginalMarker();
+
+    [GeneratedRegex(@"(?im)^message-id:\s*<([^>]+)>")]
+    private static partial Regex MessageIdLine();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex HtmlTag();
 }

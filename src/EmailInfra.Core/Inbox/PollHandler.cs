@@ -123,6 +123,11 @@ public sealed class PollHandler(
             case BounceVerdict bounce:
                 var linked = await ApplyBounceAsync(mailbox, bounce, cancellationToken).ConfigureAwait(false);
                 return new PollSummary(1, linked, 0, 0, 0);
+            case ComplaintVerdict complaint:
+                return new PollSummary(1, await ApplyComplaintAsync(mailbox, complaint, cancellationToken).ConfigureAwait(false), 0, 0, 0);
+            case AutoReplyVerdict autoReply:
+                await ApplyAutoReplyAsync(mailbox, autoReply, cancellationToken).ConfigureAwait(false);
+                return new PollSummary(1, 0, 0, 0, 0);
             case OrdinaryVerdict ordinary:
                 return await ApplyOrdinaryAsync(mailbox, folder, ordinary, cancellationToken).ConfigureAwait(false);
             case MalformedVerdict malformed:
@@ -165,6 +170,31 @@ public sealed class PollHandler(
         }
 
         return counted;
+    }
+
+    /// <summary>A feedback report: the complaint counts against the mailbox that sent, and the recipient is suppressed.</summary>
+    private async Task<int> ApplyComplaintAsync(Mailbox mailbox, ComplaintVerdict complaint, CancellationToken cancellationToken)
+    {
+        var entry = complaint.OriginalMessageId is null ? null : await ledger.FindByMessageIdAsync(complaint.OriginalMessageId, cancellationToken).ConfigureAwait(false);
+        var recipients = complaint.Recipients.Count > 0 ? complaint.Recipients : entry is null ? [] : [entry.Recipient];
+        foreach (var recipient in recipients.Where(r => r.Contains('@', StringComparison.Ordinal)))
+        {
+            await suppressions.AddAsync(recipient, "complaint " + complaint.FeedbackType, complaint.OriginalMessageId ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        }
+
+        var sender = entry?.Key.Mailbox ?? mailbox.Address;
+        var day = entry?.Key.Day ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var key = "complaint|" + (complaint.OriginalMessageId ?? string.Join(',', recipients));
+        await metrics.CountOnceAsync(sender, day, MailboxMetric.Complaints, key, cancellationToken).ConfigureAwait(false);
+        InboxLog.Complaint(logger, sender, complaint.FeedbackType, complaint.OriginalMessageId);
+        return 1;
+    }
+
+    private async Task ApplyAutoReplyAsync(Mailbox mailbox, AutoReplyVerdict autoReply, CancellationToken cancellationToken)
+    {
+        var original = autoReply.InReplyTo is null ? null : await ledger.FindByMessageIdAsync(autoReply.InReplyTo, cancellationToken).ConfigureAwait(false);
+        var day = original?.Key.Day ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        await metrics.CountOnceAsync(mailbox.Address, day, MailboxMetric.AutoReplies, "autoreply|" + (autoReply.MessageId ?? autoReply.InReplyTo ?? Guid.NewGuid().ToString("N")), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PollSummary> ApplyOrdinaryAsync(Mailbox mailbox, FolderSnapshot folder, OrdinaryVerdict verdict, CancellationToken cancellationToken)

@@ -59,7 +59,9 @@ public class MessageClassifierTests
         Assert.Equal("5.1.1", recipient.Status);
         Assert.True(recipient.IsHard);
         Assert.True(recipient.IsFailure);
-        Assert.Equal("smtp; 550 5.1.1 <nobody@remote.test>: Recipient address rejected: User unknown", recipient.Diagnostic);
+        Assert.Equal("550 5.1.1 <nobody@remote.test>: Recipient address rejected: User unknown", recipient.Diagnostic);
+        Assert.Equal("550", recipient.ReplyCode);
+        Assert.Equal("userunknown", recipient.Reason);
     }
 
     [Fact]

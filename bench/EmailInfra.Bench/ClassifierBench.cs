@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EmailInfra.Core.Inbox;
+
+/// <summary>Agreement of the classifier with the bounce corpora's expectations, and its speed.</summary>
+internal static class ClassifierBench
+{
+    public static int Run(string corpora)
+    {
+        corpora = Path.GetFullPath(corpora);
+        var sisimai = Path.Combine(corpora, "bounces");
+        var flufl = Path.Combine(corpora, "bounces-flufl");
+        if (!Directory.Exists(sisimai))
+        {
+            Console.Error.WriteLine($"no corpus at {sisimai}");
+            return 2;
+        }
+
+        var expected = File.ReadLines(Path.Combine(sisimai, "expected.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var files = Directory.EnumerateFiles(Path.Combine(sisimai, "emails")).Concat(Directory.Exists(Path.Combine(sisimai, "emails-crlf")) ? Directory.EnumerateFiles(Path.Combine(sisimai, "emails-crlf")) : []).ToList();
+        var rows = new Dictionary<(string, int), ClassificationRow>();
+        var byFile = new Dictionary<string, List<ClassificationRow>>();
+        foreach (var path in files)
+        {
+            using var stream = File.OpenRead(path);
+            var result = ClassificationRow.For(Path.GetFileName(path), stream);
+            var key = Path.GetFileName(path);
+            if (!byFile.ContainsKey(key))
+            {
+                byFile[key] = result.ToList();
+            }
+        }
+
+        int total = 0, statusOk = 0, reasonOk = 0, hardOk = 0, feedbackOk = 0;
+        var perReason = new SortedDictionary<string, (int Total, int Ok)>(StringComparer.Ordinal);
+        var misses = new List<string>();
+        foreach (var e in expected)
+        {
+            var file = e.GetProperty("file").GetString()!;
+            var index = e.GetProperty("index").GetInt32();
+            var ours = byFile.TryGetValue(file, out var list) ? list.FirstOrDefault(r => r.Index == index) : null;
+            total++;
+            var wantReason = e.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : string.Empty;
+            var wantStatus = e.TryGetProperty("status", out var s) ? s.GetString() ?? string.Empty : string.Empty;
+            var wantHard = e.TryGetProperty("hardbounce", out var h) && h.ValueKind == JsonValueKind.True;
+            var wantFeedback = e.TryGetProperty("feedbacktype", out var f) ? f.GetString() ?? string.Empty : string.Empty;
+            if (index == 0)
+            {
+                // a message that must give no result
+                var none = list is null || list.All(x => x.Index == 0);
+                statusOk += none ? 1 : 0;
+                reasonOk += none ? 1 : 0;
+                hardOk += none ? 1 : 0;
+                feedbackOk += none ? 1 : 0;
+                Tally(perReason, "(no result)", none);
+                continue;
+            }
+
+            var sOk = ours is not null && StatusAgrees(wantStatus, ours.Status);
+            var rOk = ours is not null && ours.Reason == wantReason;
+            statusOk += sOk ? 1 : 0;
+            reasonOk += rOk ? 1 : 0;
+            hardOk += ours is not null && ours.HardBounce == wantHard ? 1 : 0;
+            feedbackOk += ours is not null && ours.FeedbackType == wantFeedback ? 1 : 0;
+            Tally(perReason, wantReason, rOk);
+            if (!rOk)
+            {
+                misses.Add($"{file}#{index}: want {wantReason} {wantStatus}, got {ours?.Reason ?? "(none)"} {ours?.Status}");
+            }
+        }
+
+        Console.WriteLine($"Sisimai corpus ({files.Count} files, {total} expected rows)");
+        Console.WriteLine($"  status       {Pct(statusOk, total)}   (goal 99%)");
+        Console.WriteLine($"  reason       {Pct(reasonOk, total)}   (goal 98%; Sisimai 5.1: 96.8%)");
+        Console.WriteLine($"  hardbounce   {Pct(hardOk, total)}");
+        Console.WriteLine($"  feedbacktype {Pct(feedbackOk, total)}");
+        Console.WriteLine("  per reason (agree/total):");
+        foreach (var (reason, (t, ok)) in perReason)
+        {
+            Console.WriteLine($"    {reason,-16} {ok,4}/{t,-4} {Pct(ok, t)}");
+        }
+
+        if (Directory.Exists(flufl))
+        {
+            var fluflExpected = File.ReadLines(Path.Combine(flufl, "expected.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            var exact = 0;
+            foreach (var e in fluflExpected)
+            {
+                var file = Path.Combine(flufl, "emails", e.GetProperty("file").GetString()!);
+                var want = e.GetProperty("recipients").EnumerateArray().Select(x => x.GetString()!.ToLowerInvariant()).ToHashSet();
+                using var stream = File.OpenRead(file);
+                var got = ClassificationRow.For(Path.GetFileName(file), stream).Where(x => x.Kind == "bounce").Select(x => x.Recipient).ToHashSet();
+                exact += want.SetEquals(got) ? 1 : 0;
+            }
+
+            Console.WriteLine($"flufl corpus ({fluflExpected.Count} messages): exact recipient set {Pct(exact, fluflExpected.Count)}   (goal 95%; Sisimai: 87%)");
+        }
+
+        // speed: parse + classify every Sisimai file, several passes, one thread
+        var contents = files.Select(File.ReadAllBytes).ToList();
+        var watch = Stopwatch.StartNew();
+        var passes = 0;
+        var count = 0;
+        while (watch.Elapsed < TimeSpan.FromSeconds(3) || passes < 2)
+        {
+            foreach (var bytes in contents)
+            {
+                using var stream = new MemoryStream(bytes);
+                _ = ClassificationRow.For("x", stream);
+                count++;
+            }
+
+            passes++;
+        }
+
+        Console.WriteLine($"speed: {count / watch.Elapsed.TotalSeconds:F0} messages/s on one core (goal 10,000; Sisimai ~900)");
+        if (Environment.GetEnvironmentVariable("BENCH_SHOW_MISSES") == "1")
+        {
+            misses.ForEach(Console.WriteLine);
+        }
+
+        return 0;
+    }
+
+    private static bool StatusAgrees(string want, string got)
+    {
+        if (want == got)
+        {
+            return true;
+        }
+
+        // Sisimai's pseudo-codes (x.0.9xx) stand for "no status given": a status of the same class agrees.
+        return want.Length > 4 && want[1..].StartsWith(".0.9", StringComparison.Ordinal) && got.Length > 0 && got[0] == want[0];
+    }
+
+    private static void Tally(SortedDictionary<string, (int Total, int Ok)> tally, string key, bool ok)
+    {
+        var (t, o) = tally.GetValueOrDefault(key);
+        tally[key] = (t + 1, o + (ok ? 1 : 0));
+    }
+
+    private static string Pct(int ok, int total) => total == 0 ? "n/a" : $"{100.0 * ok / total,6:F1}%";
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace EmailInfra.Core.Inbox;
+
+/// <summary>
+/// Bounce classification as data: diagnostic-text patterns and enhanced-status codes mapped to reasons (Sisimai's
+/// categories), which reasons are hard, and the subjects and senders that mark non-standard bounces and auto-replies.
+/// </summary>
+public sealed class BounceRules
+{
+    private static readonly Lazy<BounceRules> Embedded = new(() =>
+    {
+        using var stream = typeof(BounceRules).Assembly.GetManifestResourceStream("EmailInfra.Core.bounce-rules.json")
+            ?? throw new InvalidOperationException("The embedded bounce-rules.json is missing.");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd(), "embedded bounce-rules.json");
+    });
+
+    private BounceRules(
+        int version,
+        IReadOnlyList<(string Reason, Regex[] Patterns)> textRules,
+        IReadOnlyList<(string Status, string Reason)> statusReasons,
+        IReadOnlySet<string> hardReasons,
+        IReadOnlySet<string> hardWhenPermanent,
+        Regex[] autoReplySubjects,
+        Regex[] bounceSubjects,
+        Regex[] bounceSenders)
+    {
+        Version = version;
+        TextRules = textRules;
+        StatusReasons = statusReasons;
+        HardReasons = hardReasons;
+        HardWhenPermanent = hardWhenPermanent;
+        AutoReplySubjects = autoReplySubjects;
+        BounceSubjects = bounceSubjects;
+        BounceSenders = bounceSenders;
+    }
+
+    public static BounceRules Default => Embedded.Value;
+
+    public int Version { get; }
+
+    public IReadOnlyList<(string Reason, Regex[] Patterns)> TextRules { get; }
+
+    public IReadOnlyList<(string Status, string Reason)> StatusReasons { get; }
+
+    public IReadOnlySet<string> HardReasons { get; }
+
+    /// <summary>Status codes too broad to decide a reason alone: the diagnostic text decides first.</summary>
+    public IReadOnlySet<string> AmbiguousStatuses { get; private init; } = new HashSet<string>();
+
+    public IReadOnlySet<string> HardWhenPermanent { get; }
+
+    public Regex[] AutoReplySubjects { get; }
+
+    public Regex[] BounceSubjects { get; }
+
+    public Regex[] BounceSenders { get; }
+
+    /// <summary>The reason for one failed recipient: the diagnostic text decides first, then the enhanced status code.</summary>
+    public string ReasonFor(string? status, string? diagnostic)
+    {
+        if (status is { Length: > 0 } && status[0] == '2')
+        {
+            return "delivered";
+        }
+
+        // A specific enhanced status code says more than the words around it; a broad one (5.0.0, 5.7.1, …) does not.
+        if (status is { Length: > 0 } && !AmbiguousStatuses.Contains(status) && StatusReasons.FirstOrDefault(s => s.Status == status).Reason is { } specific)
+        {
+            return specific;
+        }
+
+        if (!string.IsNullOrWhiteSpace(diagnostic))
+        {
+            foreach (var (reason, patterns) in TextRules)
+            {
+                if (reason != "delivered" && patterns.Any(p => p.IsMatch(diagnostic)))
+                {
+                    return reason;
+                }
+            }
+        }
+
+        if (status is { Length: > 0 })
+        {
+            // exact code first, then the longest prefix (entries ending in '.')
+            var exact = StatusReasons.FirstOrDefault(s => s.Status == status);
+            if (exact.Reason is not null)
+            {
+                return exact.Reason;
+            }
+
+            var prefix = StatusReasons.Where(s => s.Status.EndsWith('.') && status.StartsWith(s.Status, StringComparison.Ordinal))
+                .OrderByDescending(s => s.Status.Length).FirstOrDefault();
+            if (prefix.Reason is not null)
+            {
+                return prefix.Reason;
+            }
+        }
+
+        return "undefined";
+    }
+
+    public bool IsHard(string reason, string? status) =>
+        HardReasons.Contains(reason) || (HardWhenPermanent.Contains(reason) && status is { Length: > 0 } && status[0] == '5');
+
+    public static BounceRules Parse(string json, string source)
+    {
+        try
+        {
+            var root = JsonDocument.Parse(json).RootElement;
+            var version = root.GetProperty("version").GetInt32();
+            if (version != 1)
+            {
+                throw new InvalidOperationException($"{source}: 'version' must be 1");
+            }
+
+            return new BounceRules(
+                version,
+                root.GetProperty("textRules").EnumerateArray().Select((r, i) => (
+                    r.GetProperty("reason").GetString()!,
+                    r.GetProperty("patterns").EnumerateArray().Select((p, j) => Compile(p.GetString(), $"{source}: textRules[{i}].patterns[{j}]")).ToArray())).ToList(),
+                root.GetProperty("statusReasons").EnumerateArray().Select(s => (s.GetProperty("status").GetString()!, s.GetProperty("reason").GetString()!)).ToList(),
+                root.GetProperty("hardReasons").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                root.GetProperty("hardWhenPermanent").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                root.GetProperty("autoReplySubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: autoReplySubjects[{i}]")).ToArray(),
+                root.GetProperty("bounceSubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSubjects[{i}]")).ToArray(),
+                root.GetProperty("bounceSenders").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSenders[{i}]")).ToArray())
+            {
+                AmbiguousStatuses = root.GetProperty("ambiguousStatuses").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException)
+        {
+            throw new InvalidOperationException($"{source}: {ex.Message}", ex);
+        }
+    }
+
+    private static Regex Compile(string? pattern, string key)
+    {
+        try
+        {
+            return new Regex(pattern ?? throw new InvalidOperationException($"{key} must be a string"), RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{key} is not a valid regular expression: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using EmailInfra.Core.Inbox;
+using MimeKit;
+
+namespace EmailInfra.Core.Tests.Inbox;
+
+public class ReportClassificationTests
+{
+    private static MimeMessage Parse(string text) =>
+        MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal))));
+
+    // RFC 5965 section 2 shape
+    internal const string Arf = """
+        From: <abusedesk@example.com>
+        To: <alice@alpha.test>
+        Subject: FW: Earn money
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=feedback-report; boundary="part1"
+
+        --part1
+        Content-Type: text/plain; charset="US-ASCII"
+
+        This is an email abuse report for an email message received from IP 192.0.2.1.
+
+        --part1
+        Content-Type: message/feedback-report
+
+        Feedback-Type: abuse
+        User-Agent: SomeGenerator/1.0
+        Version: 1
+        Original-Mail-From: <alice@alpha.test>
+        Original-Rcpt-To: <jane@example.net>
+        Source-IP: 192.0.2.1
+
+        --part1
+        Content-Type: message/rfc822
+
+        From: <alice@alpha.test>
+        To: <jane@example.net>
+        Subject: Earn money
+        Message-ID: <orig.7@alpha.test>
+
+        Spam Spam Spam
+        --part1--
+        """;
+
+    [Fact]
+    public void Classify_ArfReport_ComplaintWithTypeRecipientAndOriginal()
+    {
+        var verdict = Assert.IsType<ComplaintVerdict>(MessageClassifier.Classify(Parse(Arf)));
+        Assert.Equal("abuse", verdict.FeedbackType);
+        Assert.Equal(["jane@example.net"], verdict.Recipients);
+        Assert.Equal("orig.7@alpha.test", verdict.OriginalMessageId);
+    }
+
+    [Theory]
+    [InlineData("Auto-Submitted: auto-replied\nSubject: Re: hello\n")]
+    [InlineData("Subject: Out of Office: hello\n")]
+    [InlineData("Subject: Automatic reply: hello\n")]
+    [InlineData("X-Autoreply: yes\nSubject: Re: hello\n")]
+    public void Classify_AutoReplies_NotTakenForHumanReplies(string headers)
+    {
+        var message = Parse("From: jane@example.net\nTo: alice@alpha.test\nMessage-ID: <a.1@example.net>\nIn-Reply-To: <orig.7@alpha.test>\n" + headers + "\nI am away until Monday.\n");
+        var verdict = Assert.IsType<AutoReplyVerdict>(MessageClassifier.Classify(message));
+        Assert.Equal("orig.7@alpha.test", verdict.InReplyTo);
+    }
+
+    [Fact]
+    public void Classify_HumanReplyWithAutoSubmittedNo_IsOrdinary() =>
+        Assert.IsType<OrdinaryVerdict>(MessageClassifier.Classify(Parse("From: jane@example.net\nTo: alice@alpha.test\nAuto-Submitted: no\nSubject: Re: hello\nIn-Reply-To: <o@alpha.test>\n\nThanks!\n")));
+
+    [Fact]
+    public void Classify_FreeTextBounce_RecipientStatusAndReasonFromTheNotice()
+    {
+        var message = Parse("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+            To: alice@alpha.test
+            Subject: Mail delivery failed: returning message to sender
+
+            This message was created automatically by mail delivery software.
+
+            A message that you sent could not be delivered to one or more of its
+            recipients. This is a permanent error. The following address(es) failed:
+
+              gone@example.org
+                SMTP error from remote mail server after RCPT TO:<gone@example.org>:
+                550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown
+
+            ------ This is a copy of the message, including all the headers. ------
+
+            From: alice@alpha.test
+            To: gone@example.org
+            Message-ID: <orig.9@alpha.test>
+            """);
+        var verdict = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message));
+        var recipient = Assert.Single(verdict.Recipients);
+        Assert.Equal("gone@example.org", recipient.Address);
+        Assert.Equal("5.1.1", recipient.Status);
+        Assert.Equal("550", recipient.ReplyCode);
+        Assert.Equal("userunknown", recipient.Reason);
+        Assert.True(recipient.IsHard);
+        Assert.Equal("orig.9@alpha.test", verdict.OriginalMessageId);
+    }
+
+    [Theory]
+    [InlineData("5.1.2", "550 5.1.2 Recipient address rejected: user unknown", "hostunknown")] // a specific code wins over broad words
+    [InlineData("5.7.1", "550 5.7.1 Message rejected as spam by Content Filtering", "spamdetected")] // a broad code lets the words decide
+    [InlineData("5.2.2", "552 5.2.2 Mailbox full", "mailboxfull")]
+    [InlineData("4.4.7", "Delivery time expired", "expired")]
+    [InlineData("5.0.0", "554 Recipient address rejected: Mailer error", "mailererror")]
+    [InlineData(null, "553 sorry, that domain isn't in my list of allowed rcpthosts", "undefined")]
+    public void ReasonFor_StatusAndText(string? status, string diagnostic, string reason) =>
+        Assert.Equal(reason, BounceRules.Default.ReasonFor(status, diagnostic));
+
+    [Theory]
+    [InlineData("userunknown", "5.1.1", true)]
+    [InlineData("mailboxfull", "5.2.2", false)]
+    [InlineData("notaccept", "5.3.2", true)]
+    [InlineData("notaccept", "4.3.2", false)]
+    public void IsHard_FollowsTheRules(string reason, string status, bool hard) =>
+        Assert.Equal(hard, BounceRules.Default.IsHard(reason, status));
+
+    [Fact]
+    public void ClassificationRow_Garbage_GivesAMalformedRowNotAnException()
+    {
+        var rows = ClassificationRow.For("x.eml", new MemoryStream([0, 1, 2, 0xff, 0xfe, (byte)'\n', (byte)':', (byte)'\n']));
+        Assert.Single(rows);
+        Assert.Equal(0, rows[0].Index);
+    }
+}
