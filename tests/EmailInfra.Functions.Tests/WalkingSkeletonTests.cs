@@ -72,7 +72,7 @@ public class WalkingSkeletonTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task WarmupEmail_FoundInJunk_RecordedAsJunkPlacement()
+    public async Task WarmupEmail_FoundInJunk_RecordedAsJunkPlacementAndRescued()
     {
         Rig.Require(RigService.Azurite, RigService.Mail);
         await using var rig = new RigServices();
@@ -83,6 +83,17 @@ public class WalkingSkeletonTests
         await new PollMailboxFunction(rig.Get<PollHandler>()).PollMailbox(JobSerializer.Serialize(PollJob.For("rig", Bob)), default);
 
         var metrics = rig.Get<IMetricsStore>();
+        Assert.Equal(1, (await metrics.GetAsync(Bob, Today(), default))[MailboxMetric.ReceivedJunk]);
+        Assert.Equal(0, (await metrics.GetAsync(Bob, Today(), default))[MailboxMetric.ReceivedInbox]);
+        Assert.Equal(1, (await metrics.GetAsync(Alice, entry.Key.Day, default))[MailboxMetric.PlacedJunk]);
+
+        // rescued: out of Junk into INBOX, read, marked not-junk
+        Assert.Empty(await RigMail.FindAsync(Bob, SearchQuery.HeaderContains("Message-ID", id), "Junk"));
+        Assert.Single(await RigMail.FindAsync(Bob, SearchQuery.HeaderContains("Message-ID", id).And(SearchQuery.Seen).And(SearchQuery.HasKeyword("$NotJunk"))));
+        Assert.Equal(1, (await metrics.GetAsync(Bob, Today(), default))[MailboxMetric.Rescued]);
+
+        // the next poll meets it again in INBOX: its placement stays counted once, as junk
+        await new PollMailboxFunction(rig.Get<PollHandler>()).PollMailbox(JobSerializer.Serialize(PollJob.For("rig", Bob)), default);
         Assert.Equal(1, (await metrics.GetAsync(Bob, Today(), default))[MailboxMetric.ReceivedJunk]);
         Assert.Equal(0, (await metrics.GetAsync(Bob, Today(), default))[MailboxMetric.ReceivedInbox]);
         Assert.Equal(1, (await metrics.GetAsync(Alice, entry.Key.Day, default))[MailboxMetric.PlacedJunk]);

@@ -57,6 +57,21 @@ public static class RigMail
         await client.DisconnectAsync(true);
     }
 
+    /// <summary>Empties a folder of a rig mailbox: a test's precondition, since rig mailboxes outlive test runs on a developer's machine.</summary>
+    public static async Task ClearAsync(string user, string folder = "INBOX")
+    {
+        using var client = await ConnectAsync(user);
+        var mailFolder = await client.GetFolderAsync(folder);
+        await mailFolder.OpenAsync(FolderAccess.ReadWrite);
+        if (mailFolder.Count > 0)
+        {
+            await mailFolder.AddFlagsAsync(await mailFolder.SearchAsync(SearchQuery.All), MessageFlags.Deleted, true);
+            await mailFolder.ExpungeAsync();
+        }
+
+        await client.DisconnectAsync(true);
+    }
+
     /// <summary>Moves matching messages between folders, as a provider's spam filter or a user would.</summary>
     public static async Task<int> MoveAsync(string user, SearchQuery query, string from, string to)
     {

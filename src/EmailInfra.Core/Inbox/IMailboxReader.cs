@@ -37,6 +37,9 @@ public interface IInboxSession : IAsyncDisposable
     /// <summary>Whether the folder with that role holds a message with this Message-ID (bare, without angle brackets).</summary>
     Task<bool> ContainsMessageIdAsync(FolderRole role, string messageId, CancellationToken cancellationToken);
 
+    /// <summary>Engages with a message of the open folder as a reader would: marks it read (and flagged when asked); from the junk folder it is also marked not-junk and moved to INBOX.</summary>
+    Task EngageAsync(uint uid, bool flag, CancellationToken cancellationToken);
+
     /// <summary>Appends a copy of a sent message to the Sent folder, marked as read.</summary>
     Task AppendToSentAsync(MimeMessage message, CancellationToken cancellationToken);
 }

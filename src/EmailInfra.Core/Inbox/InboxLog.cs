@@ -30,4 +30,7 @@ internal static partial class InboxLog
 
     [LoggerMessage(2009, LogLevel.Warning, "Complaint ({FeedbackType}) against mail of {Mailbox}, original {MessageId}")]
     public static partial void Complaint(ILogger logger, string mailbox, string feedbackType, string? messageId);
+
+    [LoggerMessage(2010, LogLevel.Warning, "Could not engage with {Mailbox}/{Folder} UID {Uid}: {Reason}")]
+    public static partial void EngagementFailed(ILogger logger, string mailbox, string folder, uint uid, string reason);
 }

@@ -129,7 +129,7 @@ public sealed class PollHandler(
                 await ApplyAutoReplyAsync(mailbox, autoReply, cancellationToken).ConfigureAwait(false);
                 return new PollSummary(1, 0, 0, 0, 0);
             case OrdinaryVerdict ordinary:
-                return await ApplyOrdinaryAsync(mailbox, folder, ordinary, cancellationToken).ConfigureAwait(false);
+                return await ApplyOrdinaryAsync(mailbox, session, folder, item, ordinary, cancellationToken).ConfigureAwait(false);
             case MalformedVerdict malformed:
                 InboxLog.Malformed(logger, mailbox.Address, folder.Name, item.Uid, malformed.Reason);
                 return new PollSummary(1, 0, 0, 0, 1);
@@ -172,6 +172,42 @@ public sealed class PollHandler(
         return counted;
     }
 
+    /// <summary>What a reader does with mail from a friend: open it, sometimes star it, and take it out of junk.</summary>
+    private async Task EngageAsync(Mailbox mailbox, IInboxSession session, FolderSnapshot folder, InboundHeaders item, string messageId, DateOnly today, CancellationToken cancellationToken)
+    {
+        // about one in five is flagged, chosen by the Message-ID so a repeated poll makes the same choice
+        var flag = Warmup.WarmupContent.StableHash(messageId) % 5 == 0;
+        try
+        {
+            await session.EngageAsync(item.Uid, flag, cancellationToken).ConfigureAwait(false);
+            if (folder.Role == FolderRole.Junk)
+            {
+                await metrics.CountOnceAsync(mailbox.Address, today, MailboxMetric.Rescued, "rescue|" + messageId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Engagement is best effort: the placement is counted already, and the next poll sees the message again.
+            InboxLog.EngagementFailed(logger, mailbox.Address, folder.Name, item.Uid, ex.Message);
+        }
+    }
+
+    private async Task CountAuthenticationAsync(LedgerEntry sent, MimeKit.HeaderList headers, string messageId, CancellationToken cancellationToken)
+    {
+        if (AuthenticationVerdicts.From(headers) is not { } auth)
+        {
+            return;
+        }
+
+        foreach (var (result, pass, fail) in new[] { (auth.Spf, MailboxMetric.SpfPass, MailboxMetric.SpfFail), (auth.Dkim, MailboxMetric.DkimPass, MailboxMetric.DkimFail), (auth.Dmarc, MailboxMetric.DmarcPass, MailboxMetric.DmarcFail) })
+        {
+            if (result is "pass" or "fail")
+            {
+                await metrics.CountOnceAsync(sent.Key.Mailbox, sent.Key.Day, result == "pass" ? pass : fail, $"auth|{pass}|{messageId}", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>A feedback report: the complaint counts against the mailbox that sent, and the recipient is suppressed.</summary>
     private async Task<int> ApplyComplaintAsync(Mailbox mailbox, ComplaintVerdict complaint, CancellationToken cancellationToken)
     {
@@ -197,7 +233,7 @@ public sealed class PollHandler(
         await metrics.CountOnceAsync(mailbox.Address, day, MailboxMetric.AutoReplies, "autoreply|" + (autoReply.MessageId ?? autoReply.InReplyTo ?? Guid.NewGuid().ToString("N")), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<PollSummary> ApplyOrdinaryAsync(Mailbox mailbox, FolderSnapshot folder, OrdinaryVerdict verdict, CancellationToken cancellationToken)
+    private async Task<PollSummary> ApplyOrdinaryAsync(Mailbox mailbox, IInboxSession session, FolderSnapshot folder, InboundHeaders item, OrdinaryVerdict verdict, CancellationToken cancellationToken)
     {
         if (verdict.MessageId is not null
             && await ledger.FindByMessageIdAsync(verdict.MessageId, cancellationToken).ConfigureAwait(false) is { } sent
@@ -210,7 +246,9 @@ public sealed class PollHandler(
             var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
             await metrics.CountOnceAsync(mailbox.Address, today, inInbox ? MailboxMetric.ReceivedInbox : MailboxMetric.ReceivedJunk, key, cancellationToken).ConfigureAwait(false);
             await metrics.CountOnceAsync(sent.Key.Mailbox, sent.Key.Day, inInbox ? MailboxMetric.PlacedInbox : MailboxMetric.PlacedJunk, key, cancellationToken).ConfigureAwait(false);
+            await CountAuthenticationAsync(sent, item.Headers, verdict.MessageId, cancellationToken).ConfigureAwait(false);
             InboxLog.WarmupPlaced(logger, mailbox.Address, sent.Key.Mailbox, folder.Name);
+            await EngageAsync(mailbox, session, folder, item, verdict.MessageId, today, cancellationToken).ConfigureAwait(false);
             return new PollSummary(1, 0, 1, 0, 0);
         }
 

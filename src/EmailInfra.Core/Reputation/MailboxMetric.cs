@@ -18,6 +18,17 @@ public enum MailboxMetric
     /// <summary>Peer warm-up mail this mailbox received in its junk folder.</summary>
     ReceivedJunk,
 
+    /// <summary>Receivers' verdicts on this mailbox's warm-up mail (Authentication-Results): authentication as receivers see it.</summary>
+    SpfPass,
+    SpfFail,
+    DkimPass,
+    DkimFail,
+    DmarcPass,
+    DmarcFail,
+
+    /// <summary>Peer warm-up mail this mailbox took out of its junk folder.</summary>
+    Rescued,
+
     HardBounces,
     SoftBounces,
     Complaints,
@@ -34,7 +45,7 @@ public sealed record DailyMetrics(string Mailbox, DateOnly Day, IReadOnlyDiction
 /// <summary>Daily metrics with exactly-once counting: each event is counted under a key, and a key counts once.</summary>
 public interface IMetricsStore
 {
-    /// <summary>Adds one to the metric unless an event with this key was already counted; returns whether it counted.</summary>
+    /// <summary>Adds one to the metric unless an event with this key was already counted for the mailbox and day, under any metric; returns whether it counted.</summary>
     /// <remarks>The marker and the increment are written in one atomic batch, so a crash can neither lose nor double a count.</remarks>
     Task<bool> CountOnceAsync(string mailbox, DateOnly day, MailboxMetric metric, string eventKey, CancellationToken cancellationToken);
 

@@ -92,6 +92,31 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             return found.Count > 0;
         }
 
+        public async Task EngageAsync(uint uid, bool flag, CancellationToken cancellationToken)
+        {
+            var folder = open ?? throw new InvalidOperationException("No folder is open.");
+            var id = new UniqueId(uid);
+            var flags = MessageFlags.Seen | (flag ? MessageFlags.Flagged : MessageFlags.None);
+            var fromJunk = folder != client.Inbox;
+            var keywords = new HashSet<string>(StringComparer.Ordinal);
+            if (fromJunk && folder.AcceptsKeywords())
+            {
+                keywords.Add("$NotJunk");
+            }
+
+            await folder.StoreAsync(id, new StoreFlagsRequest(StoreAction.Add, flags, keywords) { Silent = true }, cancellationToken).ConfigureAwait(false);
+            if (fromJunk)
+            {
+                if (folder.PermanentKeywords.Contains("$Junk") || folder.AcceptsKeywords())
+                {
+                    await folder.StoreAsync(id, new StoreFlagsRequest(StoreAction.Remove, MessageFlags.None, ["$Junk", "Junk"]) { Silent = true }, cancellationToken).ConfigureAwait(false);
+                }
+
+                // MOVE where offered; MailKit falls back to COPY + \Deleted + EXPUNGE
+                await folder.MoveToAsync(id, client.Inbox, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         public async Task AppendToSentAsync(MimeMessage message, CancellationToken cancellationToken)
         {
             var sent = await FolderOfAsync(FolderRole.Sent, cancellationToken).ConfigureAwait(false)
@@ -126,7 +151,8 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
                 await open.CloseAsync(false, cancellationToken).ConfigureAwait(false);
             }
 
-            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            // read-write: engagement sets flags and moves mail; bodies are still fetched with PEEK, which sets no flag
+            await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
             open = folder;
         }
 
@@ -168,4 +194,11 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             return null;
         }
     }
+}
+
+/// <summary>Keyword support of an open IMAP folder.</summary>
+internal static class MailFolderKeywords
+{
+    /// <summary>Whether the folder keeps arbitrary keywords (PERMANENTFLAGS includes \*).</summary>
+    public static bool AcceptsKeywords(this IMailFolder folder) => (folder.PermanentFlags & MessageFlags.UserDefined) != 0;
 }

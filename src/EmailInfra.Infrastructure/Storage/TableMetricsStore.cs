@@ -15,7 +15,8 @@ public sealed class TableMetricsStore(StorageClients storage) : IMetricsStore
         var table = await storage.TableAsync(TableNames.DailyMetrics, cancellationToken).ConfigureAwait(false);
         var partition = TableKey.Escape(mailbox);
         var row = TableKey.Day(day);
-        var marker = new TableEntity(partition, $"e|{row}|{TableKey.Hash(metric + "|" + eventKey)}")
+        // the marker is the event's, not the metric's: one event (a message's placement) counts once, under whichever metric came first
+        var marker = new TableEntity(partition, $"e|{row}|{TableKey.Hash(eventKey)}")
         {
             ["Metric"] = metric.ToString(),
             ["EventKey"] = eventKey.Length > 1000 ? eventKey[..1000] : eventKey,
