@@ -26,6 +26,9 @@ public interface IMailboxReader
 /// <summary>One logged-in IMAP session; one folder open at a time.</summary>
 public interface IInboxSession : IAsyncDisposable
 {
+    /// <summary>UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ of INBOX and the junk folder without selecting them: one LIST-STATUS where the server offers it.</summary>
+    Task<IReadOnlyList<FolderSnapshot>> StatusAsync(CancellationToken cancellationToken);
+
     /// <summary>Opens the folder with that role; null when the mailbox has none (some servers have no junk folder).</summary>
     Task<FolderSnapshot?> OpenFolderAsync(FolderRole role, CancellationToken cancellationToken);
 

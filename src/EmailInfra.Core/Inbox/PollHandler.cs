@@ -51,9 +51,16 @@ public sealed class PollHandler(
         await using (session.ConfigureAwait(false))
         {
             var summary = PollSummary.Empty;
-            foreach (var role in new[] { FolderRole.Inbox, FolderRole.Junk })
+            foreach (var status in await session.StatusAsync(cancellationToken).ConfigureAwait(false))
             {
-                summary = summary.Add(await SyncFolderAsync(mailbox, session, role, cancellationToken).ConfigureAwait(false));
+                // Nothing new since the saved state: the folder is not even selected, so an idle poll costs one command.
+                var state = await syncStates.GetAsync(mailbox.Address, status.Role, cancellationToken).ConfigureAwait(false);
+                if (state is not null && state.UidValidity == status.UidValidity && status.UidNext != 0 && status.UidNext <= state.LastUid + 1)
+                {
+                    continue;
+                }
+
+                summary = summary.Add(await SyncFolderAsync(mailbox, session, status.Role, cancellationToken).ConfigureAwait(false));
             }
 
             if (summary.Messages > 0)

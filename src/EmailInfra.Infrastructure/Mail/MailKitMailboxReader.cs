@@ -10,6 +10,9 @@ namespace EmailInfra.Infrastructure.Mail;
 /// <summary>Reads mailboxes over IMAP with MailKit; finds the junk folder by SPECIAL-USE or by the providers' usual names.</summary>
 public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxReader
 {
+    /// <summary>For diagnostics: a protocol logger for each new session (for example to count IMAP commands). Never logs passwords: MailKit masks them.</summary>
+    public Func<IProtocolLogger>? ProtocolLog { get; set; }
+
     public async Task<IInboxSession> OpenAsync(Mailbox mailbox, MailboxCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
@@ -19,7 +22,7 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             throw new InvalidOperationException($"TLS is required for {mailbox.Imap.Host}; plaintext is allowed only for listed test hosts");
         }
 
-        var client = new ImapClient();
+        var client = ProtocolLog is { } log ? new ImapClient(log()) : new ImapClient();
         try
         {
             await connection.ConnectAsync(client, mailbox.Imap, cancellationToken).ConfigureAwait(false);
@@ -40,6 +43,31 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
         private static readonly string[] SentNames = ["Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail", "[Google Mail]/Sent Mail", "INBOX.Sent"];
 
         private IMailFolder? open;
+
+        public async Task<IReadOnlyList<FolderSnapshot>> StatusAsync(CancellationToken cancellationToken)
+        {
+            const StatusItems items = StatusItems.UidNext | StatusItems.UidValidity | StatusItems.HighestModSeq;
+            var folders = new List<(FolderRole Role, IMailFolder Folder)> { (FolderRole.Inbox, client.Inbox) };
+            if (await FolderOfAsync(FolderRole.Junk, cancellationToken).ConfigureAwait(false) is { } junk)
+            {
+                folders.Add((FolderRole.Junk, junk));
+            }
+
+            if ((client.Capabilities & ImapCapabilities.ListStatus) != 0 && client.PersonalNamespaces.Count > 0)
+            {
+                // one command: LIST ... RETURN (STATUS (...)) updates every folder object MailKit holds
+                await client.GetFoldersAsync(client.PersonalNamespaces[0], items, subscribedOnly: false, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var (_, folder) in folders)
+                {
+                    await folder.StatusAsync(items, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return folders.Select(f => new FolderSnapshot(f.Role, f.Folder.FullName, f.Folder.UidValidity, f.Folder.UidNext?.Id ?? 0, f.Folder.HighestModSeq)).ToList();
+        }
 
         public async Task<FolderSnapshot?> OpenFolderAsync(FolderRole role, CancellationToken cancellationToken)
         {
