@@ -139,6 +139,9 @@ public sealed class PollHandler(
                 return await ApplyOrdinaryAsync(mailbox, session, folder, item, ordinary, cancellationToken).ConfigureAwait(false);
             case MalformedVerdict malformed:
                 InboxLog.Malformed(logger, mailbox.Address, folder.Name, item.Uid, malformed.Reason);
+                await metrics.CountOnceAsync(
+                    mailbox.Address, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), MailboxMetric.Malformed,
+                    $"malformed|{folder.Name}|{folder.UidValidity}|{item.Uid}", cancellationToken).ConfigureAwait(false);
                 return new PollSummary(1, 0, 0, 0, 1);
             default:
                 return new PollSummary(1, 0, 0, 0, 0);
@@ -147,10 +150,12 @@ public sealed class PollHandler(
 
     private async Task<int> ApplyBounceAsync(Mailbox mailbox, BounceVerdict bounce, CancellationToken cancellationToken)
     {
-        var entry = bounce.OriginalMessageId is null ? null : await ledger.FindByMessageIdAsync(bounce.OriginalMessageId, cancellationToken).ConfigureAwait(false);
+        var byMessageId = bounce.OriginalMessageId is null ? null : await ledger.FindByMessageIdAsync(bounce.OriginalMessageId, cancellationToken).ConfigureAwait(false);
         var counted = 0;
         foreach (var recipient in bounce.Recipients.Where(r => r.IsFailure))
         {
+            // Bounces that do not quote the original are linked by recipient and time: this mailbox's latest send to them.
+            var entry = byMessageId ?? await LatestSendToAsync(mailbox.Address, recipient.Address, cancellationToken).ConfigureAwait(false);
             if (entry is null || !string.Equals(entry.Recipient, recipient.Address, StringComparison.OrdinalIgnoreCase))
             {
                 InboxLog.BounceUnlinked(logger, mailbox.Address, recipient.Address, bounce.OriginalMessageId);
@@ -177,6 +182,23 @@ public sealed class PollHandler(
         }
 
         return counted;
+    }
+
+    private async Task<LedgerEntry?> LatestSendToAsync(string mailbox, string recipient, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        for (var back = 0; back < 4; back++)
+        {
+            var rows = await ledger.ListDayAsync(mailbox, today.AddDays(-back), cancellationToken).ConfigureAwait(false);
+            var latest = rows.Where(r => r.State is SendState.Sent or SendState.Bounced && string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase))
+                .MaxBy(r => r.UpdatedAt);
+            if (latest is not null)
+            {
+                return latest;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>What a reader does with mail from a friend: open it, sometimes star it, and take it out of junk.</summary>

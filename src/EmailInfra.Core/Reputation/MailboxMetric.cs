@@ -29,6 +29,9 @@ public enum MailboxMetric
     /// <summary>Peer warm-up mail this mailbox took out of its junk folder.</summary>
     Rescued,
 
+    /// <summary>Received messages that could not be parsed: recorded and skipped.</summary>
+    Malformed,
+
     HardBounces,
     SoftBounces,
     Complaints,
