@@ -13,15 +13,6 @@ namespace EmailInfra.Functions.Tests;
 /// <summary>The poller against hostile mail, bounces that quote nothing, and in-thread replies, on the real servers.</summary>
 public class PollerRobustnessTests
 {
-    private static async Task<LedgerEntry> SendAsync(RigServices rig, SendRequest request)
-    {
-        var entry = await rig.Get<SendScheduler>().ScheduleAsync(request, default);
-        await new SendEmailFunction(rig.Get<SendHandler>()).SendEmail(await RigQueues.ReceiveAsync(rig, QueueNames.SendJobs), null!, default);
-        var sent = (await rig.Get<ISendLedger>().GetAsync(entry.Key, default))!;
-        Assert.Equal(SendState.Sent, sent.State);
-        return sent;
-    }
-
     private static MimeMessage Raw(string text) => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal))));
 
     [Fact(Timeout = 120_000)]
@@ -44,7 +35,7 @@ public class PollerRobustnessTests
         await RigMail.AppendAsync("m21@gamma.test", Raw("From: MAILER-DAEMON@evil.example\nTo: m21@gamma.test\nSubject: Undelivered Mail\nContent-Type: text/plain; charset=x-no-such-charset\n\n\u00ff\u00fe <<<@@@>>> 550 5.1.1 <\u0000@>\n"));
         await RigMail.AppendAsync("m21@gamma.test", Raw("From: x@evil.example\nTo: m21@gamma.test\nSubject: truncated\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"never\"\n\n--never\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822;\nStatus: 9.9.9\n"));
 
-        var sent = await SendAsync(rig, new SendRequest("m20@beta.test", "m21@gamma.test", SendKind.Warmup));
+        var sent = await FunctionDriver.SendAsync(rig, new SendRequest("m20@beta.test", "m21@gamma.test", SendKind.Warmup));
         Assert.NotNull(await RigMail.WaitForAsync("m21@gamma.test", SearchQuery.HeaderContains("Message-ID", sent.MessageId!)));
 
         var summary = await rig.Get<PollHandler>().HandleAsync(PollJob.For("rig", "m21@gamma.test"), default);
@@ -59,7 +50,7 @@ public class PollerRobustnessTests
         Rig.Require(RigService.Azurite, RigService.Mail, RigService.Dns);
         await using var rig = new RigServices();
         await rig.RegisterRigMailboxAsync("m22@alpha.test");
-        var sent = await SendAsync(rig, new SendRequest("m22@alpha.test", "m23@beta.test", SendKind.Warmup));
+        var sent = await FunctionDriver.SendAsync(rig, new SendRequest("m22@alpha.test", "m23@beta.test", SendKind.Warmup));
 
         // a later, asynchronous "mailbox full" from a server that quotes nothing of the original
         await RigMail.AppendAsync("m22@alpha.test", Raw("""
@@ -75,7 +66,7 @@ public class PollerRobustnessTests
             Technical details of permanent failure:
             The email account that you tried to reach is over quota. 552 5.2.2 Mailbox full
             """));
-        await new PollMailboxFunction(rig.Get<PollHandler>()).PollMailbox(JobSerializer.Serialize(PollJob.For("rig", "m22@alpha.test")), default);
+        await FunctionDriver.PollAsync(rig, "m22@alpha.test");
 
         var row = (await rig.Get<ISendLedger>().GetAsync(sent.Key, default))!;
         Assert.Equal(SendState.Bounced, row.State);
@@ -93,15 +84,15 @@ public class PollerRobustnessTests
         await using var rig = new RigServices();
         await rig.RegisterRigMailboxAsync("m24@gamma.test");
         await rig.RegisterRigMailboxAsync("m18@gamma.test");
-        var original = await SendAsync(rig, new SendRequest("m24@gamma.test", "m18@gamma.test", SendKind.Warmup));
-        var reply = await SendAsync(rig, new SendRequest("m18@gamma.test", "m24@gamma.test", SendKind.WarmupReply, InReplyTo: original.MessageId, Subject: original.Subject));
+        var original = await FunctionDriver.SendAsync(rig, new SendRequest("m24@gamma.test", "m18@gamma.test", SendKind.Warmup));
+        var reply = await FunctionDriver.SendAsync(rig, new SendRequest("m18@gamma.test", "m24@gamma.test", SendKind.WarmupReply, InReplyTo: original.MessageId, Subject: original.Subject));
 
         var arrived = await RigMail.WaitForAsync("m24@gamma.test", SearchQuery.HeaderContains("Message-ID", reply.MessageId!));
         Assert.Equal(original.MessageId, arrived!.InReplyTo);
         Assert.Contains(original.MessageId!, arrived.References);
         Assert.Equal("Re: " + original.Subject, arrived.Subject);
 
-        await new PollMailboxFunction(rig.Get<PollHandler>()).PollMailbox(JobSerializer.Serialize(PollJob.For("rig", "m24@gamma.test")), default);
+        await FunctionDriver.PollAsync(rig, "m24@gamma.test");
         Assert.Equal(1, (await rig.Get<IMetricsStore>().GetAsync("m18@gamma.test", reply.Key.Day, default))[MailboxMetric.PlacedInbox]);
     }
 }
