@@ -47,6 +47,9 @@ public sealed class BounceRules
 
     public IReadOnlySet<string> HardReasons { get; }
 
+    /// <summary>Reasons that change with the SMTP stage the refusal came at (an unknown user refused after DATA is "filtered").</summary>
+    public IReadOnlyList<(string From, string To, Regex When)> StageRules { get; private init; } = [];
+
     /// <summary>Status codes too broad to decide a reason alone: the diagnostic text decides first.</summary>
     public IReadOnlySet<string> AmbiguousStatuses { get; private init; } = new HashSet<string>();
 
@@ -103,6 +106,10 @@ public sealed class BounceRules
         return "undefined";
     }
 
+    /// <summary>Applies the stage rules to a reason decided from text or status.</summary>
+    public string AdjustForStage(string reason, string? diagnostic) =>
+        diagnostic is null ? reason : StageRules.FirstOrDefault(r => r.From == reason && r.When.IsMatch(diagnostic)).To ?? reason;
+
     public bool IsHard(string reason, string? status) =>
         HardReasons.Contains(reason) || (HardWhenPermanent.Contains(reason) && status is { Length: > 0 } && status[0] == '5');
 
@@ -130,6 +137,8 @@ public sealed class BounceRules
                 root.GetProperty("bounceSenders").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSenders[{i}]")).ToArray())
             {
                 AmbiguousStatuses = root.GetProperty("ambiguousStatuses").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                StageRules = root.GetProperty("stageRules").EnumerateArray().Select((r, i) => (
+                    r.GetProperty("from").GetString()!, r.GetProperty("to").GetString()!, Compile(r.GetProperty("when").GetString(), $"{source}: stageRules[{i}].when"))).ToList(),
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException)

@@ -65,6 +65,16 @@ public static partial class MessageClassifier
         {
             var (text, full) = BounceText(parts);
             var recipients = TextRecipients(text, message, rules);
+
+            // Exim and Google name the failed recipients in a header: trust it over addresses found in the prose
+            var failedHeader = string.Join(',', message.Headers.Where(h => h.Field.Equals("X-Failed-Recipients", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
+            var named = AddressInText().Matches(failedHeader).Select(m => m.Value.ToLowerInvariant()).Distinct().ToList();
+            if (named.Count > 0)
+            {
+                recipients = named.Select(address => recipients.FirstOrDefault(r => r.Address == address)
+                    ?? Recipient(address, EnhancedStatus().Match(text) is { Success: true } st ? st.Value : null, "failed", NoticeAbout(text, address) ?? Unfold(text.Length > 2000 ? text[..2000] : text), null, rules)).ToList();
+            }
+
             if (recipients.Count > 0)
             {
                 return new BounceVerdict(recipients, OriginalMessageId(parts) ?? OriginalMessageIdInText(full));
@@ -157,7 +167,7 @@ public static partial class MessageClassifier
             status ??= "2.0.0";
         }
 
-        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.ReasonFor(status, diagnostic);
+        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, diagnostic), diagnostic);
         return new FailedRecipient(address, status, action, diagnostic, remoteMta)
         {
             ReplyCode = replyCode,
