@@ -7,6 +7,7 @@ using EmailInfra.Core.Jobs;
 using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Reputation;
 using EmailInfra.Core.Sending;
+using EmailInfra.Core.Warmup;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,7 @@ public static class EmailInfraCommand
         root.Subcommands.Add(Outbound());
         root.Subcommands.Add(Verify());
         root.Subcommands.Add(Classify());
+        root.Subcommands.Add(PlanRamp());
         root.Subcommands.Add(Poll());
         root.Subcommands.Add(Day());
         return root;
@@ -214,6 +216,57 @@ public static class EmailInfraCommand
                             ["replycode"] = row.ReplyCode, ["reason"] = row.Reason, ["hardbounce"] = row.HardBounce, ["feedbacktype"] = row.FeedbackType,
                         })
                         : $"{row.File,-28} {row.Index,2} {row.Kind,-9} {row.Recipient,-34} {row.Status,-7} {row.ReplyCode,-4} {row.Reason,-16} {(row.HardBounce ? "yes" : "no"),-5} {row.FeedbackType}");
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command PlanRamp()
+    {
+        var mailboxes = new Option<int>("--mailboxes") { Description = "Mailboxes in the pool", DefaultValueFactory = _ => 5 };
+        var days = new Option<int>("--days") { Description = "Days to project", DefaultValueFactory = _ => 30 };
+        var csv = new Option<bool>("--csv") { Description = "CSV instead of a table" };
+        var command = new Command("plan", "Print the warm-up ramp a pool would follow under the current policy (Warmup:Ramp settings), every day green.") { mailboxes, days, csv };
+        command.SetAction(parse =>
+        {
+            var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption));
+            var policy = configuration.GetSection(RampPolicy.Section).Get<RampPolicy>() ?? new RampPolicy();
+            try
+            {
+                policy.Validate();
+            }
+            catch (InvalidOperationException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return 2;
+            }
+
+            var (n, d) = (parse.GetValue(mailboxes), parse.GetValue(days));
+            if (n is < 1 or > 100_000 || d is < 1 or > 3650)
+            {
+                Console.Error.WriteLine("error: --mailboxes must be 1-100000 and --days 1-3650");
+                return 2;
+            }
+
+            var rows = RampProjection.Project(policy, n, d, DateOnly.FromDateTime(DateTime.UtcNow));
+            if (parse.GetValue(csv))
+            {
+                Console.WriteLine("day,date,weekday,per_mailbox,pool_warmup,expected_replies,phase");
+                foreach (var r in rows)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Day},{r.Date:yyyy-MM-dd},{r.Date.DayOfWeek},{r.VolumePerMailbox},{r.PoolWarmup},{r.ExpectedReplies},{(r.TargetReached ? "maintenance" : "ramp")}"));
+                }
+            }
+            else
+            {
+                Console.WriteLine($"ramp for {n} mailboxes: start {policy.StartVolume}/day, +{policy.DailyIncrement} per green day, target {policy.Target}, weekend x{policy.WeekendFactor}, replies {policy.ReplyRate:P0}, then {policy.MaintenanceVolume}/day");
+                Console.WriteLine($"{"DAY",4} {"DATE",-10} {"WEEKDAY",-9} {"PER MAILBOX",11} {"POOL",7} {"REPLIES",7}  PHASE");
+                foreach (var r in rows)
+                {
+                    Console.WriteLine($"{r.Day,4} {r.Date:yyyy-MM-dd} {r.Date.DayOfWeek,-9} {r.VolumePerMailbox,11} {r.PoolWarmup,7} {r.ExpectedReplies,7}  {(r.TargetReached ? "maintenance" : "ramp")}");
                 }
             }
 

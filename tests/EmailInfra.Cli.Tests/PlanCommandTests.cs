@@ -1,0 +1,28 @@
+namespace EmailInfra.Cli.Tests;
+
+public class PlanCommandTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task PlanCsv_RampsToTheTargetThenMaintains_WeekendsLighter()
+    {
+        using var cli = EmailInfraProcess.Start(new Dictionary<string, string?>(), null, "plan", "--mailboxes", "5", "--days", "40", "--csv");
+        Assert.True(await cli.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, cli.Output);
+        var rows = cli.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim().Split(',')).ToList();
+        Assert.Equal(40, rows.Count);
+        var perMailbox = rows.Select(r => int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(rows, r => Assert.Equal(int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture) * 5, int.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains(40, perMailbox);
+        Assert.All(perMailbox, v => Assert.InRange(v, 1, 40));
+        Assert.Equal("maintenance", rows[^1][6]);
+        var weekdays = rows.Where(r => r[2] is not ("Saturday" or "Sunday") && r[6] == "ramp").Select(r => int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(weekdays.Order(), weekdays); // never shrinks on green weekdays
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Plan_BadPolicy_ExitsTwoNamingTheKey()
+    {
+        using var cli = EmailInfraProcess.Start(new Dictionary<string, string?> { ["Warmup__Ramp__WeekendFactor"] = "0" }, null, "plan");
+        Assert.Equal(2, await cli.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Warmup:Ramp:WeekendFactor", cli.Output, StringComparison.Ordinal);
+    }
+}
