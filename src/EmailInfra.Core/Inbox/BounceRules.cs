@@ -50,6 +50,12 @@ public sealed class BounceRules
     /// <summary>Reasons that change with the SMTP stage the refusal came at (an unknown user refused after DATA is "filtered").</summary>
     public IReadOnlyList<(string From, string To, Regex When)> StageRules { get; private init; } = [];
 
+    /// <summary>Reasons decided by a header of the bounce itself (a provider's own format), when the text decides nothing better.</summary>
+    public IReadOnlyList<(string Header, Regex Pattern, string Reason)> HeaderRules { get; private init; } = [];
+
+    /// <summary>Subjects of complaint reports that are not ARF (a forwarded message from a provider's abuse desk).</summary>
+    public Regex[] ComplaintSubjects { get; private init; } = [];
+
     /// <summary>Status codes too broad to decide a reason alone: the diagnostic text decides first.</summary>
     public IReadOnlySet<string> AmbiguousStatuses { get; private init; } = new HashSet<string>();
 
@@ -137,6 +143,9 @@ public sealed class BounceRules
                 root.GetProperty("bounceSenders").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSenders[{i}]")).ToArray())
             {
                 AmbiguousStatuses = root.GetProperty("ambiguousStatuses").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                HeaderRules = root.GetProperty("headerRules").EnumerateArray().Select((r, i) => (
+                    r.GetProperty("header").GetString()!, Compile(r.GetProperty("pattern").GetString(), $"{source}: headerRules[{i}].pattern"), r.GetProperty("reason").GetString()!)).ToList(),
+                ComplaintSubjects = root.GetProperty("complaintSubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: complaintSubjects[{i}]")).ToArray(),
                 StageRules = root.GetProperty("stageRules").EnumerateArray().Select((r, i) => (
                     r.GetProperty("from").GetString()!, r.GetProperty("to").GetString()!, Compile(r.GetProperty("when").GetString(), $"{source}: stageRules[{i}].when"))).ToList(),
             };

@@ -49,6 +49,12 @@ public static partial class MessageClassifier
             return Complaint(message, feedback, parts);
         }
 
+        if (rules.ComplaintSubjects.Any(r => r.IsMatch(message.Subject ?? string.Empty)) && OriginalMessage(parts) is { } forwarded)
+        {
+            // an abuse desk forwarding the reported message, without an ARF part
+            return new ComplaintVerdict("abuse", forwarded.To.Mailboxes.Select(m => m.Address.ToLowerInvariant()).ToList(), forwarded.MessageId);
+        }
+
         if (parts.OfType<MessageDeliveryStatus>().FirstOrDefault() is { } status)
         {
             var bounce = Bounce(message, status, parts, rules);
@@ -73,6 +79,15 @@ public static partial class MessageClassifier
             {
                 recipients = named.Select(address => recipients.FirstOrDefault(r => r.Address == address)
                     ?? Recipient(address, EnhancedStatus().Match(text) is { Success: true } st ? st.Value : null, "failed", NoticeAbout(text, address) ?? Unfold(text.Length > 2000 ? text[..2000] : text), null, rules)).ToList();
+            }
+
+            // a provider's own bounce format, recognised by its headers, decides what the words could not
+            foreach (var (header, pattern, reason) in rules.HeaderRules)
+            {
+                if (message.Headers.Where(h => h.Field.Equals(header, StringComparison.OrdinalIgnoreCase)).Any(h => pattern.IsMatch(h.Value)))
+                {
+                    recipients = recipients.Select(r => r.Reason is "undefined" or "onhold" ? r with { Reason = reason, IsHard = rules.IsHard(reason, r.Status) } : r).ToList();
+                }
             }
 
             if (recipients.Count > 0)
