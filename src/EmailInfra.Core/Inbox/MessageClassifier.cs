@@ -195,7 +195,14 @@ public static partial class MessageClassifier
     /// <summary>Failed recipients of a free-text bounce (qmail, Exim, Sendmail, Exchange, providers): addresses in the notice with the server's words near them.</summary>
     private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules)
     {
-        var own = new HashSet<string>(message.To.Mailboxes.Concat(message.From.Mailboxes).Select(m => m.Address.ToLowerInvariant()), StringComparer.Ordinal);
+        // The bounce's own addressee is usually the original sender, named in the notice too: skip it, unless it is the only address there is.
+        var found = TextRecipients(text, message, rules, excludeAddressee: true);
+        return found.Count > 0 ? found : TextRecipients(text, message, rules, excludeAddressee: false);
+    }
+
+    private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules, bool excludeAddressee)
+    {
+        var own = new HashSet<string>((excludeAddressee ? message.To.Mailboxes : []).Concat(message.From.Mailboxes).Select(m => m.Address.ToLowerInvariant()), StringComparer.Ordinal);
         var lines = text.Split('\n');
         var found = new List<FailedRecipient>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
