@@ -183,6 +183,12 @@ public static partial class MessageClassifier
         }
 
         var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, diagnostic), diagnostic);
+
+        // a temporary status on a final failure means the queue gave up retrying: unless the words said more, it expired
+        if (string.Equals(action, "failed", StringComparison.Ordinal) && status is ['4', ..] && reason is "networkerror" or "onhold" or "undefined" or "systemerror")
+        {
+            reason = "expired";
+        }
         return new FailedRecipient(address, status, action, diagnostic, remoteMta)
         {
             ReplyCode = replyCode,

@@ -92,6 +92,17 @@ public class MessageClassifierTests
     }
 
     [Fact]
+    public void Classify_TemporaryStatusOnAFinalFailure_Expired()
+    {
+        var gaveUp = Dsn.Replace("Status: 5.1.1", "Status: 4.4.1", StringComparison.Ordinal)
+            .Replace("Diagnostic-Code: smtp; 550 5.1.1 <nobody@remote.test>: Recipient address\n    rejected: User unknown", "Diagnostic-Code: X-Postfix; connect to mx.remote.test[192.0.2.1]:25: Connection timed out", StringComparison.Ordinal);
+        var recipient = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(gaveUp))).Recipients.Single();
+        Assert.Equal("4.4.1", recipient.Status);
+        Assert.Equal("expired", recipient.Reason);
+        Assert.False(recipient.IsHard);
+    }
+
+    [Fact]
     public void Classify_DeeplyNestedMultipart_DoesNotRecurseWithoutBound()
     {
         var body = new TextPart("plain") { Text = "x" } as MimeEntity;
