@@ -13,11 +13,15 @@ internal static class FunctionDriver
     public static async Task<LedgerEntry> SendAsync(RigServices rig, SendRequest request)
     {
         var entry = await rig.Get<SendScheduler>().ScheduleAsync(request, default);
-        await new SendEmailFunction(rig.Get<SendHandler>()).SendEmail(await RigQueues.ReceiveAsync(rig, QueueNames.SendJobs), null!, default);
+        await RunSendAsync(rig);
         var sent = (await rig.Get<ISendLedger>().GetAsync(entry.Key, default))!;
         Assert.Equal(SendState.Sent, sent.State);
         return sent;
     }
+
+    /// <summary>Takes the next send job off the queue and runs SendEmail with it.</summary>
+    public static async Task RunSendAsync(RigServices rig) =>
+        await new SendEmailFunction(rig.Get<SendHandler>()).SendEmail(await RigQueues.ReceiveAsync(rig, QueueNames.SendJobs), null!, default);
 
     /// <summary>Runs PollMailbox for one mailbox.</summary>
     public static Task PollAsync(RigServices rig, string mailbox, string pool = "rig") =>

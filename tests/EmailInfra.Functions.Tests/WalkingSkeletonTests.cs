@@ -37,7 +37,7 @@ public class WalkingSkeletonTests
         // 2. a send job through the queue-triggered function: planned -> sent with Message-ID and reply
         var planned = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(Alice, Carol, SendKind.Warmup), default);
         Assert.Equal(SendState.Planned, planned.State);
-        await RunSendFunctionAsync(rig);
+        await FunctionDriver.RunSendAsync(rig);
         var sent = (await ledger.GetAsync(planned.Key, default))!;
         Assert.Equal(SendState.Sent, sent.State);
         Assert.EndsWith("@alpha.test", sent.MessageId, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public class WalkingSkeletonTests
 
         // 5. an unknown user at the relayed domain: Postfix accepts, the remote MX refuses, a real DSN comes back
         var doomed = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(Alice, "nobody@remote.test", SendKind.Warmup), default);
-        await RunSendFunctionAsync(rig);
+        await FunctionDriver.RunSendAsync(rig);
         var doomedSent = (await ledger.GetAsync(doomed.Key, default))!;
         Assert.Equal(SendState.Sent, doomedSent.State);
         var dsn = await RigMail.WaitForAsync(Alice, SearchQuery.FromContains("MAILER-DAEMON").And(SearchQuery.MessageContains(doomedSent.MessageId!)));
@@ -159,17 +159,14 @@ public class WalkingSkeletonTests
     {
         await rig.RegisterRigMailboxAsync(from);
         await rig.RegisterRigMailboxAsync(to);
-        var entry = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(from, to, SendKind.Warmup), default);
-        await RunSendFunctionAsync(rig);
-        var id = (await rig.Get<ISendLedger>().GetAsync(entry.Key, default))!.MessageId!;
+        var entry = await FunctionDriver.SendAsync(rig, new SendRequest(from, to, SendKind.Warmup));
+        var id = entry.MessageId!;
         Assert.NotNull(await RigMail.WaitForAsync(to, SearchQuery.HeaderContains("Message-ID", id)));
         return (entry, id);
     }
 
     private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow);
 
-    private static async Task RunSendFunctionAsync(RigServices rig) =>
-        await new SendEmailFunction(rig.Get<SendHandler>()).SendEmail(await RigQueues.ReceiveAsync(rig, QueueNames.SendJobs), null!, default);
 
     private static async Task RunPollsAsync(RigServices rig, int expectedJobs)
     {

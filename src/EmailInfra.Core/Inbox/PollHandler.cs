@@ -55,12 +55,12 @@ public sealed class PollHandler(
             {
                 // Nothing new since the saved state: the folder is not even selected, so an idle poll costs one command.
                 var state = await syncStates.GetAsync(mailbox.Address, status.Role, cancellationToken).ConfigureAwait(false);
-                if (state is not null && state.UidValidity == status.UidValidity && status.UidNext != 0 && status.UidNext <= state.LastUid + 1)
+                if (NothingNew(state, status))
                 {
                     continue;
                 }
 
-                summary = summary.Add(await SyncFolderAsync(mailbox, session, status.Role, cancellationToken).ConfigureAwait(false));
+                summary = summary.Add(await SyncFolderAsync(mailbox, session, status.Role, state, cancellationToken).ConfigureAwait(false));
             }
 
             if (summary.Messages > 0)
@@ -76,7 +76,13 @@ public sealed class PollHandler(
         }
     }
 
-    private async Task<PollSummary> SyncFolderAsync(Mailbox mailbox, IInboxSession session, FolderRole role, CancellationToken cancellationToken)
+    /// <summary>Whether a folder holds nothing past the saved state (same UIDVALIDITY, no UID handed out since).</summary>
+    private static bool NothingNew(FolderSyncState? state, FolderSnapshot folder) =>
+        state is not null && state.UidValidity == folder.UidValidity && folder.UidNext != 0 && folder.UidNext <= state.LastUid + 1;
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private async Task<PollSummary> SyncFolderAsync(Mailbox mailbox, IInboxSession session, FolderRole role, FolderSyncState? state, CancellationToken cancellationToken)
     {
         var folder = await session.OpenFolderAsync(role, cancellationToken).ConfigureAwait(false);
         if (folder is null)
@@ -84,7 +90,6 @@ public sealed class PollHandler(
             return PollSummary.Empty;
         }
 
-        var state = await syncStates.GetAsync(mailbox.Address, role, cancellationToken).ConfigureAwait(false);
         var lastUid = state is not null && state.UidValidity == folder.UidValidity ? state.LastUid : 0u;
         if (state is not null && state.UidValidity != folder.UidValidity)
         {
@@ -92,7 +97,8 @@ public sealed class PollHandler(
             InboxLog.UidValidityChanged(logger, mailbox.Address, folder.Name, state.UidValidity, folder.UidValidity);
         }
 
-        if (folder.UidNext != 0 && folder.UidNext <= lastUid + 1 && state?.UidValidity == folder.UidValidity)
+        // the selected folder may tell a newer story than the status a moment ago; it is checked the same way
+        if (NothingNew(state, folder))
         {
             return PollSummary.Empty;
         }
@@ -140,7 +146,7 @@ public sealed class PollHandler(
             case MalformedVerdict malformed:
                 InboxLog.Malformed(logger, mailbox.Address, folder.Name, item.Uid, malformed.Reason);
                 await metrics.CountOnceAsync(
-                    mailbox.Address, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), MailboxMetric.Malformed,
+                    mailbox.Address, Today(), MailboxMetric.Malformed,
                     $"malformed|{folder.Name}|{folder.UidValidity}|{item.Uid}", cancellationToken).ConfigureAwait(false);
                 return new PollSummary(1, 0, 0, 0, 1);
             default:
@@ -186,7 +192,7 @@ public sealed class PollHandler(
 
     private async Task<LedgerEntry?> LatestSendToAsync(string mailbox, string recipient, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = Today();
         for (var back = 0; back < 4; back++)
         {
             var rows = await ledger.ListDayAsync(mailbox, today.AddDays(-back), cancellationToken).ConfigureAwait(false);
@@ -248,7 +254,7 @@ public sealed class PollHandler(
         }
 
         var sender = entry?.Key.Mailbox ?? mailbox.Address;
-        var day = entry?.Key.Day ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var day = entry?.Key.Day ?? Today();
         var key = "complaint|" + (complaint.OriginalMessageId ?? string.Join(',', recipients));
         await metrics.CountOnceAsync(sender, day, MailboxMetric.Complaints, key, cancellationToken).ConfigureAwait(false);
         InboxLog.Complaint(logger, sender, complaint.FeedbackType, complaint.OriginalMessageId);
@@ -258,7 +264,7 @@ public sealed class PollHandler(
     private async Task ApplyAutoReplyAsync(Mailbox mailbox, AutoReplyVerdict autoReply, CancellationToken cancellationToken)
     {
         var original = autoReply.InReplyTo is null ? null : await ledger.FindByMessageIdAsync(autoReply.InReplyTo, cancellationToken).ConfigureAwait(false);
-        var day = original?.Key.Day ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var day = original?.Key.Day ?? Today();
         await metrics.CountOnceAsync(mailbox.Address, day, MailboxMetric.AutoReplies, "autoreply|" + (autoReply.MessageId ?? autoReply.InReplyTo ?? Guid.NewGuid().ToString("N")), cancellationToken).ConfigureAwait(false);
     }
 
@@ -272,7 +278,7 @@ public sealed class PollHandler(
             // Warm-up mail from a peer: where it landed is the signal.
             var inInbox = folder.Role == FolderRole.Inbox;
             var key = "placement|" + verdict.MessageId;
-            var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            var today = Today();
             await metrics.CountOnceAsync(mailbox.Address, today, inInbox ? MailboxMetric.ReceivedInbox : MailboxMetric.ReceivedJunk, key, cancellationToken).ConfigureAwait(false);
             await metrics.CountOnceAsync(sent.Key.Mailbox, sent.Key.Day, inInbox ? MailboxMetric.PlacedInbox : MailboxMetric.PlacedJunk, key, cancellationToken).ConfigureAwait(false);
             await CountAuthenticationAsync(sent, item.Headers, verdict.MessageId, cancellationToken).ConfigureAwait(false);

@@ -152,7 +152,7 @@ public sealed class SendHandler(
             var delay = decision.RetryAt!.Value - now + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000));
             if (await UpdateAsync(entry, e => e with { State = SendState.Deferred, Reason = decision.Reason, Provider = provider, UpdatedAt = now }, cancellationToken).ConfigureAwait(false))
             {
-                await queue.EnqueueAsync(QueueNames.SendJobs, SendJob.For(entry.Key), delay, cancellationToken).ConfigureAwait(false);
+                await RequeueAsync(entry, delay, cancellationToken).ConfigureAwait(false);
             }
 
             SendLog.Paced(logger, mailbox.Address, entry.Key.SendId, decision.Reason ?? string.Empty, delay);
@@ -217,7 +217,7 @@ public sealed class SendHandler(
             case SmtpOutcomeKind.OutcomeUnknown:
                 // Retrying now could deliver twice; after the lease, a redelivery looks for the Message-ID first.
                 await ReplaceOwnedAsync(claimed with { SmtpReply = "outcome unknown: " + outcome.Reply, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
-                await queue.EnqueueAsync(QueueNames.SendJobs, SendJob.For(claimed.Key), opts.SendingLease, cancellationToken).ConfigureAwait(false);
+                await RequeueAsync(claimed, opts.SendingLease, cancellationToken).ConfigureAwait(false);
                 SendLog.OutcomeUnknown(logger, mailbox.Address, claimed.Key.SendId, claimed.MessageId);
                 return SendJobResult.OutcomeUnknown;
         }
@@ -232,7 +232,7 @@ public sealed class SendHandler(
                     mailbox with { State = MailboxState.Paused, StateReason = $"credentials invalid: SMTP refused the password at {now:u} ({outcome.Reply})" },
                     cancellationToken).ConfigureAwait(false);
                 await ReplaceOwnedAsync(claimed with { State = SendState.Deferred, SmtpReply = outcome.Reply, Reason = "credentials refused; mailbox paused", UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
-                await queue.EnqueueAsync(QueueNames.SendJobs, SendJob.For(claimed.Key), opts.InactiveRecheck, cancellationToken).ConfigureAwait(false);
+                await RequeueAsync(claimed, opts.InactiveRecheck, cancellationToken).ConfigureAwait(false);
                 SendLog.CredentialsRefused(logger, mailbox.Address);
                 return SendJobResult.MailboxNotActive;
 
@@ -263,7 +263,7 @@ public sealed class SendHandler(
         }
 
         await ReplaceOwnedAsync(claimed with { State = SendState.Deferred, SmtpReply = outcome.Reply, Reason = reason, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
-        await queue.EnqueueAsync(QueueNames.SendJobs, SendJob.For(claimed.Key), delay, cancellationToken).ConfigureAwait(false);
+        await RequeueAsync(claimed, delay, cancellationToken).ConfigureAwait(false);
         SendLog.Deferred(logger, mailbox.Address, claimed.Key.SendId, outcome.Kind.ToString(), delay);
         return SendJobResult.Deferred;
     }
@@ -276,7 +276,7 @@ public sealed class SendHandler(
         if (now < leaseEnd)
         {
             // Another worker may be mid-send. Look again after its lease; its own success makes that check a no-op.
-            await queue.EnqueueAsync(QueueNames.SendJobs, SendJob.For(entry.Key), leaseEnd - now + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            await RequeueAsync(entry, leaseEnd - now + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             SendLog.OutcomeUnknown(logger, entry.Key.Mailbox, entry.Key.SendId, entry.MessageId);
             return (SendJobResult.InFlightElsewhere, null);
         }

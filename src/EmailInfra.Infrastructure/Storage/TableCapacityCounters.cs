@@ -51,7 +51,7 @@ public sealed class TableCapacityCounters(StorageClients storage) : ICapacityCou
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
             {
-                await Backoff(attempt, cancellationToken).ConfigureAwait(false);
+                await Contention.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -87,7 +87,7 @@ public sealed class TableCapacityCounters(StorageClients storage) : ICapacityCou
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
             {
-                await Backoff(attempt, cancellationToken).ConfigureAwait(false);
+                await Contention.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -122,7 +122,4 @@ public sealed class TableCapacityCounters(StorageClients storage) : ICapacityCou
         var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape($"backoff|{pool}|{provider}"), "b", cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue && row.Value!.GetDateTimeOffset("Until") is { } until && until > now ? until : null;
     }
-
-    private static Task Backoff(int attempt, CancellationToken cancellationToken) =>
-        Task.Delay(Random.Shared.Next(2, 10 + (Math.Min(attempt, 20) * 5)), cancellationToken);
 }

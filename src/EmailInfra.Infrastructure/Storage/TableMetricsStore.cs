@@ -46,7 +46,7 @@ public sealed class TableMetricsStore(StorageClients storage) : IMetricsStore
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
             {
                 // another writer updated the metrics row first: read again and retry
-                await Task.Delay(Random.Shared.Next(5, 20 + (attempt * 10)), cancellationToken).ConfigureAwait(false);
+                await Contention.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -47,10 +47,9 @@ public class OutboundTests
             await dispatch.DispatchOutbound(await RigQueues.ReceiveAsync(rig, QueueNames.OutboundJobs), default);
         }
 
-        var send = new SendEmailFunction(rig.Get<SendHandler>());
         for (var i = 0; i < 8; i++)
         {
-            await send.SendEmail(await RigQueues.ReceiveAsync(rig, QueueNames.SendJobs), null!, default);
+            await FunctionDriver.RunSendAsync(rig);
         }
 
         var ledger = rig.Get<ISendLedger>();
