@@ -22,5 +22,5 @@ for user in alice@alpha.test:alice-pw carol@beta.test:carol-pw erin@gamma.test:e
 done
 $EI send --from alice@alpha.test --to carol@beta.test
 $EI send --from alice@alpha.test --to nobody@remote.test
-echo "Demo queued. Watch: $EI day --mailbox alice@alpha.test (in another shell, same environment)."
+echo "Demo queued. Watch from another shell: $EI day --mailbox alice@alpha.test"
 $EI run
