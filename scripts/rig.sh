@@ -90,6 +90,11 @@ for i in $(seq -w 1 24); do
   case $(( 10#$i % 3 )) in 1) d=alpha.test ;; 2) d=beta.test ;; 0) d=gamma.test ;; esac
   USERS="$USERS m$i@$d:m$i-pw"
 done
+# 12 warm-up network mailboxes (w01@alpha, w02@beta, w03@gamma, ...), used only by warm-up tests
+for i in $(seq -w 1 12); do
+  case $(( 10#$i % 3 )) in 1) d=alpha.test ;; 2) d=beta.test ;; 0) d=gamma.test ;; esac
+  USERS="$USERS w$i@$d:w$i-pw"
+done
 
 start_mail() {
   postfix -c "$PFC" stop >/dev/null 2>&1 || true

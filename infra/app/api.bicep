@@ -10,6 +10,8 @@ param applicationInsightsConnectionString string
 param keyVaultUri string
 param pollSchedule string
 param pollInterval string
+@description('NCRONTAB (six fields) of the timer that starts warm-up days.')
+param warmupSchedule string = '0 */5 * * * *'
 
 @description('Upper bound of instances; the send caps hold at any count, this bounds cost.')
 param maximumInstanceCount int = 40
@@ -61,6 +63,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         { name: 'Secrets__KeyVaultUri', value: keyVaultUri }
         { name: 'PollSchedule', value: pollSchedule }
+        { name: 'WarmupSchedule', value: warmupSchedule }
         { name: 'Polling__Interval', value: pollInterval }
       ]
     }

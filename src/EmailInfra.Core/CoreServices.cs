@@ -1,6 +1,7 @@
 using EmailInfra.Core.Inbox;
 using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Sending;
+using EmailInfra.Core.Warmup;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EmailInfra.Core;
@@ -22,6 +23,11 @@ public static class CoreServices
         services.AddSingleton<OutboundDispatcher>();
         services.AddSingleton<PollHandler>();
         services.AddSingleton<PollFanout>();
+        services.AddOptions<WarmupOptions>().BindConfiguration(WarmupOptions.Section).Validate(o => o.Validate() is not null).ValidateOnStart();
+        services.AddSingleton<WarmupPolicies>();
+        services.AddSingleton<SendingCalendar>();
+        services.AddSingleton<WarmupDayService>();
+        services.AddSingleton<WarmupDayStarter>();
         return services;
     }
 }

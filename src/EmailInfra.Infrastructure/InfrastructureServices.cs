@@ -7,6 +7,7 @@ using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Reputation;
 using EmailInfra.Core.Secrets;
 using EmailInfra.Core.Sending;
+using EmailInfra.Core.Warmup;
 using EmailInfra.Infrastructure.Dns;
 using EmailInfra.Infrastructure.Mail;
 using EmailInfra.Infrastructure.Secrets;
@@ -36,6 +37,7 @@ public static class InfrastructureServices
         services.AddSingleton<IJobQueue, StorageJobQueue>();
         services.AddSingleton<ICapacityCounters, TableCapacityCounters>();
         services.AddSingleton<IOutboundRequests, TableOutboundRequests>();
+        services.AddSingleton<IWarmupJournal, TableWarmupJournal>();
         services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section);
         services.AddSingleton<IMailRouteResolver, DnsMailRouteResolver>();
         services.AddSingleton<MailConnection>();

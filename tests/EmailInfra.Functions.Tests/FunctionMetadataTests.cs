@@ -3,7 +3,9 @@ using System.Text.Json;
 using Cronos;
 using EmailInfra.Core.Jobs;
 using EmailInfra.Functions.Queues;
+using EmailInfra.Core.Warmup;
 using EmailInfra.Functions.Timers;
+using EmailInfra.Functions.Warmup;
 using EmailInfra.Infrastructure.Storage;
 
 namespace EmailInfra.Functions.Tests;
@@ -51,17 +53,45 @@ public class FunctionMetadataTests
     }
 
     [Fact]
+    public void StartWarmupDays_TimerReadsWarmupSchedule_AndGetsADurableClient()
+    {
+        var function = Functions.Single(f => f.GetProperty("name").GetString() == nameof(WarmupFunctions.StartWarmupDays));
+        var bindings = function.GetProperty("bindings").EnumerateArray().ToList();
+        var trigger = bindings.Single(b => b.GetProperty("direction").GetString() == "In" && b.GetProperty("type").GetString() == "timerTrigger");
+        Assert.Equal($"%{TimerSchedules.WarmupSchedule}%", trigger.GetProperty("schedule").GetString());
+        Assert.Contains(bindings, b => b.GetProperty("type").GetString() == "durableClient");
+        var schedule = Settings.GetProperty(TimerSchedules.WarmupSchedule).GetString()!;
+        Assert.NotNull(CronExpression.Parse(schedule, CronFormat.IncludeSeconds).GetNextOccurrence(DateTime.UtcNow));
+    }
+
+    [Fact]
+    public void WarmupDay_OrchestratorAndEveryActivityItCalls_AreWiredUnderTheNamesTheOrchestratorUses()
+    {
+        Assert.Equal("orchestrationTrigger", Trigger(nameof(WarmupDayOrchestrator)).GetProperty("type").GetString());
+
+        // The orchestrator calls activities by these names (nameof the Core activity classes): each must be an activity function.
+        foreach (var activity in new[] { nameof(PlanWarmupDay), nameof(EnqueueWarmupSends), nameof(ControlWarmupSends), nameof(SummariseWarmupDay) })
+        {
+            Assert.Equal("activityTrigger", Trigger(activity).GetProperty("type").GetString());
+        }
+
+        var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json"))).RootElement;
+        var hub = host.GetProperty("extensions").GetProperty("durableTask");
+        Assert.False(string.IsNullOrEmpty(hub.GetProperty("hubName").GetString()));
+    }
+
+    [Fact]
     public void EveryFunction_EntryPointIsAPublicMethodOfTheAssembly()
     {
         var assembly = typeof(SendEmailFunction).Assembly;
-        Assert.Equal(4, Functions.Length);
+        Assert.Equal(10, Functions.Length);
         foreach (var f in Functions)
         {
             var entry = f.GetProperty("entryPoint").GetString()!;
             var dot = entry.LastIndexOf('.');
             var type = assembly.GetType(entry[..dot]);
             Assert.NotNull(type);
-            Assert.NotNull(type!.GetMethod(entry[(dot + 1)..], BindingFlags.Public | BindingFlags.Instance));
+            Assert.NotNull(type!.GetMethod(entry[(dot + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static));
         }
     }
 

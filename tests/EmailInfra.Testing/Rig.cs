@@ -30,8 +30,13 @@ public static class Rig
     public static IReadOnlyList<string> Numbered { get; } = Enumerable.Range(1, 24)
         .Select(i => $"m{i:00}@{(i % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test").ToList();
 
+    /// <summary>w01..w12, the warm-up network's mailboxes, spread like the numbered ones; used only by warm-up tests.</summary>
+    public static IReadOnlyList<string> WarmupNetwork { get; } = Enumerable.Range(1, 12)
+        .Select(i => $"w{i:00}@{(i % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test").ToList();
+
     private static Dictionary<string, string> NumberedUsers() =>
-        Enumerable.Range(1, 24).ToDictionary(i => $"m{i:00}@{(i % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test", i => $"m{i:00}-pw");
+        Enumerable.Range(1, 24).Select(i => ("m", i)).Concat(Enumerable.Range(1, 12).Select(i => ("w", i)))
+            .ToDictionary(u => $"{u.Item1}{u.Item2:00}@{(u.Item2 % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test", u => $"{u.Item1}{u.Item2:00}-pw");
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Env = new(LoadEnv);
 

@@ -2,6 +2,7 @@ using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Reputation;
 using EmailInfra.Core.Secrets;
 using EmailInfra.Core.Sending;
+using EmailInfra.Core.Warmup;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,8 @@ public sealed class PollHandler(
     ISendLedger ledger,
     IMetricsStore metrics,
     ISuppressionList suppressions,
+    SendScheduler scheduler,
+    SendingCalendar calendar,
     IOptions<PollingOptions> options,
     TimeProvider time,
     ILogger<PollHandler> logger)
@@ -207,6 +210,45 @@ public sealed class PollHandler(
         return null;
     }
 
+    /// <summary>
+    /// Warm-up mail the plan marked for an answer gets one in-thread, after the planned delay (a send job like any other,
+    /// with a send id derived from the original so a second look schedules nothing new); a peer's answer arriving here counts
+    /// as a warm-up reply for the original's day.
+    /// </summary>
+    private async Task AnswerOrCountReplyAsync(Mailbox mailbox, LedgerEntry sent, CancellationToken cancellationToken)
+    {
+        if (sent.Kind == SendKind.WarmupReply)
+        {
+            if (sent.InReplyTo is not null && await ledger.FindByMessageIdAsync(sent.InReplyTo, cancellationToken).ConfigureAwait(false) is { } original
+                && string.Equals(original.Key.Mailbox, mailbox.Address, StringComparison.OrdinalIgnoreCase))
+            {
+                await metrics.CountOnceAsync(original.Key.Mailbox, original.Key.Day, MailboxMetric.WarmupReplies, "wreply|" + sent.MessageId, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (sent.ReplyAfter is not { } after || sent.MessageId is null || !mailbox.IsActive)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var at = sent.UpdatedAt + after > now ? sent.UpdatedAt + after : now;
+        var pool = await mailboxes.GetPoolAsync(mailbox.PoolId, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleAsync(
+            new SendRequest(
+                mailbox.Address,
+                sent.Key.Mailbox,
+                SendKind.WarmupReply,
+                at,
+                $"reply-{sent.Key.Mailbox}-{sent.Key.SendId}",
+                sent.MessageId,
+                sent.Subject,
+                pool is null ? null : calendar.DayOf(at, pool)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>What a reader does with mail from a friend: open it, sometimes star it, and take it out of junk.</summary>
     private async Task EngageAsync(Mailbox mailbox, IInboxSession session, FolderSnapshot folder, InboundHeaders item, string messageId, DateOnly today, CancellationToken cancellationToken)
     {
@@ -283,6 +325,7 @@ public sealed class PollHandler(
             await metrics.CountOnceAsync(sent.Key.Mailbox, sent.Key.Day, inInbox ? MailboxMetric.PlacedInbox : MailboxMetric.PlacedJunk, key, cancellationToken).ConfigureAwait(false);
             await CountAuthenticationAsync(sent, item.Headers, verdict.MessageId, cancellationToken).ConfigureAwait(false);
             InboxLog.WarmupPlaced(logger, mailbox.Address, sent.Key.Mailbox, folder.Name);
+            await AnswerOrCountReplyAsync(mailbox, sent, cancellationToken).ConfigureAwait(false);
             await EngageAsync(mailbox, session, folder, item, verdict.MessageId, today, cancellationToken).ConfigureAwait(false);
             return new PollSummary(1, 0, 1, 0, 0);
         }

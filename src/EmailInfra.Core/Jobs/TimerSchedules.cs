@@ -5,4 +5,7 @@ public static class TimerSchedules
 {
     /// <summary>When poll jobs are fanned out (six fields, seconds first).</summary>
     public const string PollSchedule = "PollSchedule";
+
+    /// <summary>When warm-up days are started for mailboxes whose sending day has begun (six fields, seconds first).</summary>
+    public const string WarmupSchedule = "WarmupSchedule";
 }

@@ -37,6 +37,9 @@ public enum MailboxMetric
     Complaints,
     Replies,
     AutoReplies,
+
+    /// <summary>Peers' in-thread answers to this mailbox's warm-up mail.</summary>
+    WarmupReplies,
 }
 
 /// <summary>One mailbox's counters for one day.</summary>

@@ -28,6 +28,12 @@ public enum SendState
 
     /// <summary>Refused by the receiving side, synchronously (5xx at SMTP) or later by a DSN.</summary>
     Bounced,
+
+    /// <summary>A warm-up send held by an operator's pause; a resume plans it again.</summary>
+    Held,
+
+    /// <summary>Withdrawn before it was sent (warm-up stopped, or its window closed while paused).</summary>
+    Cancelled,
 }
 
 /// <summary>The body of an outbound email, and its one-click unsubscribe URL (RFC 8058) when the sender has one.</summary>
@@ -69,6 +75,9 @@ public sealed record LedgerEntry
 
     /// <summary>Why the row is where it is, when the SMTP reply alone does not say (deferred by a cap, skipped recipient, poisoned job).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>For warm-up mail: how long after delivery the receiving peer answers it in-thread; null when it does not.</summary>
+    public TimeSpan? ReplyAfter { get; init; }
 
     /// <summary>The message of an outbound send (warm-up content is generated from the send id instead).</summary>
     public OutboundContent? Content { get; init; }

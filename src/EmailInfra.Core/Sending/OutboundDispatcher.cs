@@ -113,7 +113,7 @@ public sealed class OutboundDispatcher(
         foreach (var mailbox in candidates)
         {
             var rows = await ledger.ListDayAsync(mailbox.Address, today, cancellationToken).ConfigureAwait(false);
-            used[mailbox.Address] = rows.Count(r => r.State is not (SendState.Failed or SendState.Bounced) || r.MessageId is not null);
+            used[mailbox.Address] = rows.Count(r => r.State is not (SendState.Failed or SendState.Bounced or SendState.Cancelled) || r.MessageId is not null);
         }
 
         var usedByDomain = candidates.GroupBy(m => m.Domain).ToDictionary(g => g.Key, g => g.Sum(m => used[m.Address]), StringComparer.Ordinal);

@@ -32,6 +32,9 @@ public enum SendJobResult
     /// <summary>The mailbox is paused; the send waits and is looked at again later.</summary>
     MailboxNotActive,
 
+    /// <summary>The warm-up send is held by an operator's pause; its resume queues it again.</summary>
+    Held,
+
     /// <summary>The connection broke mid-message; the row stays "sending" until the Message-ID is looked for.</summary>
     OutcomeUnknown,
     NotFound,
@@ -87,8 +90,11 @@ public sealed class SendHandler(
                 // A crash between recording "sent" and counting it leaves the count to the redelivery.
                 await CountSentAsync(entry, cancellationToken).ConfigureAwait(false);
                 return SendJobResult.AlreadyDone;
-            case SendState.Bounced or SendState.Failed:
+            case SendState.Bounced or SendState.Failed or SendState.Cancelled:
                 return SendJobResult.AlreadyDone;
+            case SendState.Held:
+                // Paused by an operator: the resume re-queues it, so this job ends here.
+                return SendJobResult.Held;
         }
 
         var mailbox = await mailboxes.GetAsync(entry.PoolId, entry.Key.Mailbox, cancellationToken).ConfigureAwait(false);
@@ -367,7 +373,7 @@ public sealed class SendHandler(
             }
 
             entry = await ledger.GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) ?? entry;
-            if (entry.State is SendState.Sent or SendState.Bounced or SendState.Failed or SendState.Sending)
+            if (entry.State is SendState.Sent or SendState.Bounced or SendState.Failed or SendState.Sending or SendState.Cancelled or SendState.Held)
             {
                 return false;
             }

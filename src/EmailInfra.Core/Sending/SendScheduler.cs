@@ -4,8 +4,8 @@ using EmailInfra.Core.Warmup;
 
 namespace EmailInfra.Core.Sending;
 
-/// <summary>A request to send one email from a mailbox at a given time.</summary>
-public sealed record SendRequest(string Mailbox, string Recipient, SendKind Kind, DateTimeOffset? At = null, string? SendId = null, string? InReplyTo = null, string? Subject = null);
+/// <summary>A request to send one email from a mailbox at a given time (<c>Day</c>: the sending day whose ledger partition holds the row; the UTC date of <c>At</c> when not given).</summary>
+public sealed record SendRequest(string Mailbox, string Recipient, SendKind Kind, DateTimeOffset? At = null, string? SendId = null, string? InReplyTo = null, string? Subject = null, DateOnly? Day = null);
 
 /// <summary>An outbound email to plan: to a pool (which rotates its mailboxes) or to one mailbox.</summary>
 public sealed record OutboundSendRequest(string? PoolId, string? Mailbox, string Recipient, string Subject, string TextBody, string? HtmlBody = null, string? UnsubscribeUrl = null, DateTimeOffset? NotBefore = null, string? RequestId = null);
@@ -97,7 +97,7 @@ public sealed class SendScheduler(ISendLedger ledger, IMailboxStore mailboxes, I
         var sendId = request.SendId ?? $"{request.Kind.ToString().ToLowerInvariant()}-{Guid.CreateVersion7(now):N}";
         var entry = new LedgerEntry
         {
-            Key = new LedgerKey(mailbox.Address, DateOnly.FromDateTime(at.UtcDateTime), sendId),
+            Key = new LedgerKey(mailbox.Address, request.Day ?? DateOnly.FromDateTime(at.UtcDateTime), sendId),
             PoolId = mailbox.PoolId,
             Kind = request.Kind,
             Recipient = to,
@@ -107,10 +107,14 @@ public sealed class SendScheduler(ISendLedger ledger, IMailboxStore mailboxes, I
             UpdatedAt = now,
         };
 
-        // A second call with the same send id finds the row and only re-queues: the handler makes that harmless.
+        // A second call with the same send id finds the row and only re-queues (the handler makes that harmless), unless it is settled.
         if (!await ledger.TryAddAsync(entry, cancellationToken).ConfigureAwait(false))
         {
             entry = await ledger.GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) ?? entry;
+            if (entry.State is SendState.Sent or SendState.Bounced or SendState.Failed or SendState.Cancelled)
+            {
+                return entry;
+            }
         }
 
         var delay = at > now ? at - now : (TimeSpan?)null;

@@ -14,6 +14,8 @@ public sealed record WarmupPeer(string Address, string Domain, string Provider);
 /// <param name="MaxPerPairPerWeek">A pair used this often in a week is not used again.</param>
 /// <param name="ReplyRate">Share of sends that the peer answers.</param>
 /// <param name="Seed">Same seed, same plan.</param>
+/// <param name="ReplyDelayMin">Shortest time a peer takes to answer (default 20 minutes).</param>
+/// <param name="ReplyDelayMax">Longest time a peer takes to answer (default 3 hours).</param>
 public sealed record DayPlanInput(
     string Mailbox,
     int Volume,
@@ -24,7 +26,9 @@ public sealed record DayPlanInput(
     IReadOnlyDictionary<string, int> PairCountsThisWeek,
     int MaxPerPairPerWeek,
     double ReplyRate,
-    int Seed);
+    int Seed,
+    TimeSpan? ReplyDelayMin = null,
+    TimeSpan? ReplyDelayMax = null);
 
 /// <summary>One planned warm-up email, and whether (and about when) the peer answers it.</summary>
 public sealed record PlannedSend(DateTimeOffset At, string Recipient, bool Reply, TimeSpan ReplyDelay);
@@ -51,10 +55,12 @@ public static class DayPlanner
         var times = Times(input.WindowStart, window, Math.Max(fit, 0), input.MinimumGap, random);
         var recipients = Recipients(input, times.Count, random);
         var plan = new List<PlannedSend>(recipients.Count);
+        var minDelay = input.ReplyDelayMin ?? TimeSpan.FromMinutes(20);
+        var maxDelay = input.ReplyDelayMax ?? TimeSpan.FromHours(3);
         for (var i = 0; i < recipients.Count; i++)
         {
             var reply = random.NextDouble() < input.ReplyRate;
-            var delay = TimeSpan.FromMinutes(20 + random.Next(0, 160));
+            var delay = minDelay + ((maxDelay - minDelay) * random.NextDouble());
             plan.Add(new PlannedSend(times[i], recipients[i], reply, reply ? delay : TimeSpan.Zero));
         }
 

@@ -50,8 +50,8 @@ public sealed class RampPolicy
     /// <summary>Fraction of the volume kept after a red day.</summary>
     public double StepBackFactor { get; set; } = 0.5;
 
-    /// <summary>Throws with the offending key when a value makes no sense; called at start.</summary>
-    public RampPolicy Validate()
+    /// <summary>Throws with the offending key (under <paramref name="section"/>) when a value makes no sense; called at start.</summary>
+    public RampPolicy Validate(string section = Section)
     {
         Require(StartVolume is >= 1 and <= 1000, nameof(StartVolume), "must be 1-1000");
         Require(DailyIncrement is >= 0 and <= 100, nameof(DailyIncrement), "must be 0-100");
@@ -65,13 +65,13 @@ public sealed class RampPolicy
         Require(ComplaintAmber > 0 && ComplaintAmber < ComplaintRed && ComplaintRed <= 1, nameof(ComplaintRed), "amber must be above 0 and below red, red at most 1");
         Require(JunkAmber > 0 && JunkAmber < JunkRed && JunkRed <= 1, nameof(JunkRed), "amber must be above 0 and below red, red at most 1");
         return this;
-    }
 
-    private static void Require(bool ok, string key, string message)
-    {
-        if (!ok)
+        void Require(bool ok, string key, string message)
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{Section}:{key} {message}"));
+            if (!ok)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{section}:{key} {message}"));
+            }
         }
     }
 }

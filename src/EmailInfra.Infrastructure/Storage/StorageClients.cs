@@ -94,4 +94,5 @@ internal static class TableNames
     public const string Suppressions = "Suppressions";
     public const string Counters = "Counters";
     public const string OutboundRequests = "OutboundRequests";
+    public const string WarmupDays = "WarmupDays";
 }
