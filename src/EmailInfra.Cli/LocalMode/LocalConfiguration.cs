@@ -14,6 +14,12 @@ public static class LocalConfiguration
     {
         ["EmailInfraStorage"] = DevelopmentStorage,
         ["PollSchedule"] = "0 */5 * * * *",
+        ["WarmupSchedule"] = "0 */5 * * * *",
+
+        // the in-memory engine delivers control events when a timer fires: look for them every minute
+        ["Warmup:ControlCheck"] = "00:01:00",
+        ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
+        ["Logging:LogLevel:Grpc"] = "Warning",
         ["Local:StartAzurite"] = "true",
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Azure"] = "Warning",

@@ -2,8 +2,11 @@ using EmailInfra.Core;
 using EmailInfra.Core.Inbox;
 using EmailInfra.Core.Jobs;
 using EmailInfra.Core.Sending;
+using EmailInfra.Core.Warmup;
 using EmailInfra.Infrastructure;
 using EmailInfra.Infrastructure.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -47,17 +50,28 @@ public static class LocalHost
                 var poll = sp.GetRequiredService<PollHandler>();
                 return (message, _, ct) => poll.HandleAsync(message, ct);
             });
-            var schedule = configuration[TimerSchedules.PollSchedule] ?? throw new InvalidOperationException($"{TimerSchedules.PollSchedule} is not set.");
-            TimerJob.Parse(TimerSchedules.PollSchedule, schedule);
-            builder.Services.AddSingleton<IHostedService>(sp => new TimerJob(
-                TimerSchedules.PollSchedule,
-                schedule,
-                ct => sp.GetRequiredService<PollFanout>().RunAsync(ct),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<TimerJob>>()));
+            AddTimer(builder.Services, configuration, TimerSchedules.PollSchedule, (sp, ct) => sp.GetRequiredService<PollFanout>().RunAsync(ct));
+
+            // Warm-up days run on the Durable Task engine in memory: a restart loses only the in-flight orchestrations, and the
+            // next timer pass restarts today's days, whose plans are already in the ledger (see README, local mode).
+            builder.Services.AddInMemoryDurableTask(r => r.AddWarmupTasks());
+            AddTimer(builder.Services, configuration, TimerSchedules.WarmupSchedule, (sp, ct) =>
+                sp.GetRequiredService<WarmupDayStarter>().StartDueAsync(sp.GetRequiredService<DurableTaskClient>(), ct));
         }
 
         return builder.Build();
+    }
+
+    private static void AddTimer(IServiceCollection services, IConfiguration configuration, string setting, Func<IServiceProvider, CancellationToken, Task> run)
+    {
+        var schedule = configuration[setting] ?? throw new InvalidOperationException($"{setting} is not set.");
+        TimerJob.Parse(setting, schedule);
+        services.AddSingleton<IHostedService>(sp => new TimerJob(
+            setting,
+            schedule,
+            ct => run(sp, ct),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TimerJob>>()));
     }
 
     private static void AddQueue(IServiceCollection services, string queue, Func<IServiceProvider, Func<string, long, CancellationToken, Task>> handler) =>
