@@ -348,12 +348,45 @@ ZONE
 nullmx  MX    0 .
 nomx    A     127.0.0.1
 ZONE
+  # audit.test: one name per audit situation (clean, no DMARC, SPF over the lookup limit, SPF not authorising the
+  # sending IP, weak and revoked DKIM keys); 127.0.0.3 has a PTR that does not resolve back to it
+  local weak tiny
+  openssl genrsa -out "$DNS/dkim-1024.key" 1024 2>/dev/null
+  openssl genrsa -out "$DNS/dkim-512.key" 512 2>/dev/null
+  weak=$(openssl rsa -in "$DNS/dkim-1024.key" -pubout -outform DER 2>/dev/null | base64 -w0)
+  tiny=$(openssl rsa -in "$DNS/dkim-512.key" -pubout -outform DER 2>/dev/null | base64 -w0)
+  {
+    echo '$ORIGIN audit.test.'
+    echo '$TTL 60'
+    echo '@ SOA ns1.audit.test. hostmaster.audit.test. 1 3600 600 86400 60'
+    echo '@ NS ns1.audit.test.'
+    echo 'ns1 A 127.0.0.1'
+    echo 'mail A 127.0.0.1'
+    for n in clean nodmarc overlimit wrongip weakdkim; do
+      echo "$n MX 10 mail.audit.test."
+      echo "rig._domainkey.$n TXT ( $dkim )"
+    done
+    for n in clean nodmarc weakdkim; do echo "$n TXT \"v=spf1 ip4:127.0.0.1 -all\""; done
+    for n in clean overlimit wrongip weakdkim; do echo "_dmarc.$n TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@$n.audit.test\""; done
+    echo 'wrongip TXT "v=spf1 ip4:192.0.2.10 -all"'
+    echo 'overlimit TXT "v=spf1 include:i1.audit.test include:i2.audit.test include:i3.audit.test include:i4.audit.test include:i5.audit.test include:i6.audit.test ip4:127.0.0.1 -all"'
+    for i in 1 2 3 4 5 6; do echo "i$i TXT \"v=spf1 a:x1.audit.test a:x2.audit.test -all\""; done
+    echo "weak._domainkey.weakdkim TXT \"v=DKIM1; k=rsa; p=$weak\""
+    echo "tiny._domainkey.weakdkim TXT \"v=DKIM1; k=rsa; p=$tiny\""
+    echo 'gone._domainkey.weakdkim TXT "v=DKIM1; k=rsa; p="'
+    echo '_mta-sts.clean TXT "v=STSv1; id=20261128"'
+    echo '_smtp._tls.clean TXT "v=TLSRPTv1; rua=mailto:tls@clean.audit.test"'
+    echo 'x1 A 192.0.2.1'
+    echo 'x2 A 192.0.2.2'
+    echo 'elsewhere A 192.0.2.3'
+  } > "$DNS/zones/audit.test.zone"
   cat > "$DNS/zones/127.in-addr.arpa.zone" <<'ZONE'
 $ORIGIN 127.in-addr.arpa.
 $TTL 60
 @        SOA  ns1.alpha.test. hostmaster.alpha.test. 1 3600 600 86400 60
 @        NS   ns1.alpha.test.
 1.0.0    PTR  mail.alpha.test.
+3.0.0    PTR  elsewhere.audit.test.
 ZONE
   cat > "$DNS/zones/zen.test.zone" <<'ZONE'
 $ORIGIN zen.test.
@@ -363,6 +396,7 @@ $TTL 60
 ns1        A    127.0.0.1
 2.0.0.127  A    127.0.0.2
 2.0.0.127  TXT  "Listed in zen.test"
+4.0.0.127  A    127.255.255.254
 ZONE
   cat > "$DNS/knot.conf" <<CONF
 server:
@@ -387,6 +421,7 @@ zone:
   - domain: gamma.test
   - domain: remote.test
   - domain: zen.test
+  - domain: audit.test
   - domain: 127.in-addr.arpa
 CONF
   knotc -c "$DNS/knot.conf" conf-check >/dev/null

@@ -1,3 +1,4 @@
+using EmailInfra.Core.Domains.Authentication;
 using EmailInfra.Core.Inbox;
 using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Sending;
@@ -28,6 +29,9 @@ public static class CoreServices
         services.AddSingleton<SendingCalendar>();
         services.AddSingleton<WarmupDayService>();
         services.AddSingleton<WarmupDayStarter>();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
+        services.AddSingleton(sp => new DomainAuditor(sp.GetRequiredService<IDnsRecords>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<DomainAuditService>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using EmailInfra.Core.Domains;
+using EmailInfra.Core.Domains.Authentication;
 using EmailInfra.Core.Inbox;
 using EmailInfra.Core.Jobs;
 using EmailInfra.Core.Mailboxes;
@@ -38,6 +39,10 @@ public static class InfrastructureServices
         services.AddSingleton<ICapacityCounters, TableCapacityCounters>();
         services.AddSingleton<IOutboundRequests, TableOutboundRequests>();
         services.AddSingleton<IWarmupJournal, TableWarmupJournal>();
+        services.AddSingleton<TableAuditHistory>();
+        services.AddSingleton<IAuditHistory>(sp => sp.GetRequiredService<TableAuditHistory>());
+        services.AddSingleton<IHealthEvents>(sp => sp.GetRequiredService<TableAuditHistory>());
+        services.AddSingleton<IDnsRecords, DnsClientRecords>();
         services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section);
         services.AddSingleton<IMailRouteResolver, DnsMailRouteResolver>();
         services.AddSingleton<MailConnection>();

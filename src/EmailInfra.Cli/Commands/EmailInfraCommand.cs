@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using EmailInfra.Cli.LocalMode;
 using EmailInfra.Core;
 using EmailInfra.Core.Inbox;
@@ -33,6 +34,7 @@ public static class EmailInfraCommand
         root.Subcommands.Add(PlanRamp());
         root.Subcommands.Add(Poll());
         root.Subcommands.Add(Day());
+        root.Subcommands.Add(Audit());
         return root;
     }
 
@@ -172,6 +174,89 @@ public static class EmailInfraCommand
         }, ct));
         return command;
     }
+
+    private static Command Audit()
+    {
+        var domain = new Argument<string>("DOMAIN") { Description = "The sending domain to audit" };
+        var ips = new Option<string[]>("--ip") { Description = "A sending IP of the domain's mail (repeatable): SPF, PTR and blocklists are checked for it", AllowMultipleArgumentsPerToken = true };
+        var selectors = new Option<string[]>("--selector") { Description = "A DKIM selector the domain signs with (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var server = new Option<string?>("--dns") { Description = "HOST:PORT of the DNS server to ask (default: Dns:Servers, else the machine's resolvers)" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var command = new Command("audit", "Audit a domain's DNS: MX, SPF (per sending IP, lookup cost), DKIM keys, DMARC, PTR/FCrDNS, MTA-STS, TLS-RPT, blocklists. Exit 1 when a check fails, 3 when one could not be checked.")
+        {
+            domain, ips, selectors, server, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var addresses = new List<IPAddress>();
+            foreach (var text in parse.GetValue(ips) ?? [])
+            {
+                if (!IPAddress.TryParse(text, out var ip))
+                {
+                    await Console.Error.WriteLineAsync($"error: --ip {text} is not an IP address");
+                    return 2;
+                }
+
+                addresses.Add(ip);
+            }
+
+            var name = parse.GetValue(domain)!.Trim().TrimEnd('.');
+            if (!Core.Domains.Authentication.SpfEvaluator.IsDomainName(name))
+            {
+                await Console.Error.WriteLineAsync($"error: {name} is not a domain name");
+                return 2;
+            }
+
+            var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption));
+            var dnsOptions = configuration.GetSection(Infrastructure.Dns.DnsOptions.Section).Get<Infrastructure.Dns.DnsOptions>() ?? new Infrastructure.Dns.DnsOptions();
+            if (parse.GetValue(server) is { } dnsServer)
+            {
+                var colon = dnsServer.LastIndexOf(':');
+                if (colon <= 0 || !IPAddress.TryParse(dnsServer[..colon], out _) || !ushort.TryParse(dnsServer[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port == 0)
+                {
+                    await Console.Error.WriteLineAsync($"error: --dns {dnsServer} is not IP:PORT");
+                    return 2;
+                }
+
+                dnsOptions.Servers.Clear();
+                dnsOptions.Servers.Add(dnsServer);
+            }
+
+            var auditOptions = configuration.GetSection(Core.Domains.Authentication.AuditOptions.Section).Get<Core.Domains.Authentication.AuditOptions>() ?? new Core.Domains.Authentication.AuditOptions();
+            var auditor = new Core.Domains.Authentication.DomainAuditor(new Infrastructure.Dns.DnsClientRecords(Options.Create(dnsOptions)), auditOptions, TimeProvider.System);
+            var report = await auditor.AuditAsync(new Core.Domains.Authentication.AuditRequest(name, addresses, parse.GetValue(selectors) ?? []), ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, AuditJson));
+            }
+            else
+            {
+                Console.WriteLine($"audit of {report.Domain} at {report.At:u}");
+                foreach (var f in report.Findings)
+                {
+                    Console.WriteLine($"  {f.Status.ToString().ToUpperInvariant(),-7} {f.Check,-34} {f.Summary}");
+                    foreach (var e in f.Evidence)
+                    {
+                        Console.WriteLine($"          seen: {e}");
+                    }
+
+                    if (f.Fix is not null)
+                    {
+                        Console.WriteLine($"          fix:  {f.Fix}");
+                    }
+                }
+            }
+
+            return report.Findings.Any(f => f.Status == Core.Domains.Authentication.AuditStatus.Fail) ? 1
+                : report.Findings.Any(f => f.Status == Core.Domains.Authentication.AuditStatus.Unknown) ? 3 : 0;
+        });
+        return command;
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions AuditJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase) },
+    };
 
     private static Command Classify()
     {

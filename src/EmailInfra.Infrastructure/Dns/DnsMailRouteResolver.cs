@@ -15,7 +15,7 @@ public sealed class DnsMailRouteResolver : IMailRouteResolver
     public DnsMailRouteResolver(IOptions<DnsOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var servers = options.Value.Servers.Where(s => !string.IsNullOrWhiteSpace(s)).Select(Parse).ToArray();
+        var servers = options.Value.Servers.Where(s => !string.IsNullOrWhiteSpace(s)).Select(DnsClientRecords.ParseServer).ToArray();
         var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
         lookup.Timeout = options.Value.Timeout;
         lookup.Retries = 1;
@@ -71,13 +71,5 @@ public sealed class DnsMailRouteResolver : IMailRouteResolver
         {
             throw new TimeoutException($"DNS {type} {domain}: {ex.Message}", ex);
         }
-    }
-
-    private static NameServer Parse(string server)
-    {
-        var colon = server.LastIndexOf(':');
-        return colon > 0 && int.TryParse(server[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            ? new NameServer(IPAddress.Parse(server[..colon]), port)
-            : new NameServer(IPAddress.Parse(server));
     }
 }

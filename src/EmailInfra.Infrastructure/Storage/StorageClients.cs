@@ -95,4 +95,6 @@ internal static class TableNames
     public const string Counters = "Counters";
     public const string OutboundRequests = "OutboundRequests";
     public const string WarmupDays = "WarmupDays";
+    public const string AuditReports = "AuditReports";
+    public const string HealthEvents = "HealthEvents";
 }

@@ -67,6 +67,9 @@ public sealed partial class SpfEvaluator(IDnsRecords dns)
         return Parse(record, out _) is { } problem ? problem : null;
     }
 
+    /// <summary>Whether a name is a syntactically valid multi-label domain name.</summary>
+    public static bool IsDomainName(string domain) => IsValidDomain(domain ?? string.Empty);
+
     internal static bool IsValidDomain(string domain)
     {
         if (domain.Length == 0 || domain.Length > 255 || domain.StartsWith('[') || !domain.TrimEnd('.').Contains('.', StringComparison.Ordinal))

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using EmailInfra.Core.Domains.Authentication;
+
+namespace EmailInfra.Infrastructure.Storage;
+
+/// <summary>Audit reports (partition = domain, row = inverted ticks, so the newest comes first) and health events (partition = scope).</summary>
+public sealed class TableAuditHistory(StorageClients storage) : IAuditHistory, IHealthEvents
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task AddAsync(AuditReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var table = await storage.TableAsync(TableNames.AuditReports, cancellationToken).ConfigureAwait(false);
+        var json = JsonSerializer.Serialize(report.Findings, Json);
+        await table.UpsertEntityAsync(
+            new TableEntity(TableKey.Escape(report.Domain), Inverted(report.At))
+            {
+                ["Domain"] = report.Domain,
+                ["At"] = report.At,
+                ["Worst"] = report.Worst.ToString(),
+                ["Findings"] = json.Length > 30_000 ? JsonSerializer.Serialize(report.Findings.Select(f => f with { Evidence = [] }), Json) : json,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AuditReport>> ListAsync(string domain, int take, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.AuditReports, cancellationToken).ConfigureAwait(false);
+        var list = new List<AuditReport>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(domain)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new AuditReport(row.GetString("Domain"), row.GetDateTimeOffset("At") ?? default, JsonSerializer.Deserialize<List<AuditFinding>>(row.GetString("Findings"), Json) ?? []));
+            if (list.Count >= take)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
+    public async Task RecordAsync(HealthEvent healthEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(healthEvent);
+        var table = await storage.TableAsync(TableNames.HealthEvents, cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(
+            new TableEntity(TableKey.Escape(healthEvent.Scope), Inverted(healthEvent.At) + "-" + healthEvent.Kind)
+            {
+                ["Scope"] = healthEvent.Scope,
+                ["At"] = healthEvent.At,
+                ["Kind"] = healthEvent.Kind,
+                ["Evidence"] = healthEvent.Evidence.Length > 30_000 ? healthEvent.Evidence[..30_000] : healthEvent.Evidence,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<HealthEvent>> ListEventsAsync(string scope, int take, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.HealthEvents, cancellationToken).ConfigureAwait(false);
+        var list = new List<HealthEvent>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(scope)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new HealthEvent(row.GetString("Scope"), row.GetDateTimeOffset("At") ?? default, row.GetString("Kind"), row.GetString("Evidence")));
+            if (list.Count >= take)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
+    private static string Inverted(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+}
