@@ -12,6 +12,8 @@ param pollSchedule string
 param pollInterval string
 @description('NCRONTAB (six fields) of the timer that starts warm-up days.')
 param warmupSchedule string = '0 */5 * * * *'
+@description('NCRONTAB (six fields) of the daily DNS audit of every sending domain.')
+param auditSchedule string = '0 0 6 * * *'
 
 @description('Upper bound of instances; the send caps hold at any count, this bounds cost.')
 param maximumInstanceCount int = 40
@@ -64,6 +66,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Secrets__KeyVaultUri', value: keyVaultUri }
         { name: 'PollSchedule', value: pollSchedule }
         { name: 'WarmupSchedule', value: warmupSchedule }
+        { name: 'AuditSchedule', value: auditSchedule }
         { name: 'Polling__Interval', value: pollInterval }
       ]
     }

@@ -53,6 +53,15 @@ public class FunctionMetadataTests
     }
 
     [Fact]
+    public void AuditDomains_TimerReadsAuditSchedule_WhichTheExampleSetsToAValidNcrontab()
+    {
+        var trigger = Trigger(nameof(AuditDomainsFunction.AuditDomains));
+        Assert.Equal($"%{TimerSchedules.AuditSchedule}%", trigger.GetProperty("schedule").GetString());
+        var schedule = Settings.GetProperty(TimerSchedules.AuditSchedule).GetString()!;
+        Assert.NotNull(CronExpression.Parse(schedule, CronFormat.IncludeSeconds).GetNextOccurrence(DateTime.UtcNow));
+    }
+
+    [Fact]
     public void StartWarmupDays_TimerReadsWarmupSchedule_AndGetsADurableClient()
     {
         var function = Functions.Single(f => f.GetProperty("name").GetString() == nameof(WarmupFunctions.StartWarmupDays));
@@ -84,7 +93,7 @@ public class FunctionMetadataTests
     public void EveryFunction_EntryPointIsAPublicMethodOfTheAssembly()
     {
         var assembly = typeof(SendEmailFunction).Assembly;
-        Assert.Equal(10, Functions.Length);
+        Assert.Equal(11, Functions.Length);
         foreach (var f in Functions)
         {
             var entry = f.GetProperty("entryPoint").GetString()!;

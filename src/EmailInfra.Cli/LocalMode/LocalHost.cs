@@ -52,6 +52,10 @@ public static class LocalHost
             });
             AddTimer(builder.Services, configuration, TimerSchedules.PollSchedule, (sp, ct) => sp.GetRequiredService<PollFanout>().RunAsync(ct));
 
+            AddTimer(builder.Services, configuration, TimerSchedules.AuditSchedule, (sp, ct) =>
+                sp.GetRequiredService<Core.Domains.Authentication.DomainAuditService>().AuditAllAsync(
+                    sp.GetRequiredService<IOptions<Core.Domains.Authentication.AuditOptions>>().Value.Selectors.ToList(), ct));
+
             // Warm-up days run on the Durable Task engine in memory: a restart loses only the in-flight orchestrations, and the
             // next timer pass restarts today's days, whose plans are already in the ledger (see README, local mode).
             builder.Services.AddInMemoryDurableTask(r => r.AddWarmupTasks());

@@ -8,4 +8,7 @@ public static class TimerSchedules
 
     /// <summary>When warm-up days are started for mailboxes whose sending day has begun (six fields, seconds first).</summary>
     public const string WarmupSchedule = "WarmupSchedule";
+
+    /// <summary>When every sending domain's DNS is audited (daily by default).</summary>
+    public const string AuditSchedule = "AuditSchedule";
 }

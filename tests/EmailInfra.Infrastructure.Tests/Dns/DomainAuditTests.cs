@@ -112,3 +112,37 @@ public class DomainAuditTests
         Assert.Contains(report.Findings, f => f.Check == "SPF" && f.Summary.Contains("temperror", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Audit history in Table Storage, and the health event a worse audit raises.</summary>
+public class DomainAuditHistoryTests
+{
+    [Fact]
+    public async Task DomainThatGetsWorse_IsStoredWithHistory_AndRaisesAHealthEvent()
+    {
+        Rig.Require(RigService.Azurite, RigService.Dns);
+        await using var rig = new RigServices(new Dictionary<string, string?> { ["Audit:IpBlocklists:0"] = "zen.test", ["Audit:DomainBlocklists:0"] = "zen.test" });
+        var history = rig.Get<IAuditHistory>();
+
+        // yesterday the domain published DMARC; today the record is gone
+        var yesterday = new AuditReport("nodmarc.audit.test", DateTimeOffset.UtcNow.AddDays(-1), [new AuditFinding("DMARC", AuditStatus.Pass, "p=reject", ["v=DMARC1; p=reject"])]);
+        await history.AddAsync(yesterday, default);
+
+        var (report, worse) = await rig.Get<DomainAuditService>().AuditAsync(new AuditRequest("nodmarc.audit.test", [IPAddress.Loopback], ["rig"]), default);
+        Assert.Equal(AuditStatus.Fail, Assert.Single(report.Findings, f => f.Check == "DMARC").Status);
+        Assert.Equal(["DMARC"], worse.Select(w => w.Split(':')[0]));
+
+        var stored = await history.ListAsync("nodmarc.audit.test", 10, default);
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(report.Findings.Count, stored[0].Findings.Count); // newest first
+        Assert.Equal(AuditStatus.Fail, stored[0].Worst);
+
+        var events = await rig.Get<IHealthEvents>().ListEventsAsync("domain:nodmarc.audit.test", 10, default);
+        var raised = Assert.Single(events);
+        Assert.Equal("audit-worse", raised.Kind);
+        Assert.Contains("DMARC: pass -> fail", raised.Evidence, StringComparison.Ordinal);
+
+        // the same state again is not "worse" a second time
+        var (_, again) = await rig.Get<DomainAuditService>().AuditAsync(new AuditRequest("nodmarc.audit.test", [IPAddress.Loopback], ["rig"]), default);
+        Assert.Empty(again);
+    }
+}
