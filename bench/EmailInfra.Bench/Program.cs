@@ -9,7 +9,12 @@ using Microsoft.Extensions.Options;
 // Emails per second through EmailInfra's send path (MimeKit composition + MailKit submission) into Postfix's smtp-sink,
 // against Postfix's own smtp-source into the same sink, same message size, in the same run: with a new connection per
 // message and with one reused connection. Figures are ratios to the baseline measured here, since machines are noisy.
-// "classify [CORPORA]" instead measures the message classifier against ../shared/corpora.
+// "classify [CORPORA]" instead measures the message classifier against ../shared/corpora; "dkim [CORPORA]" the DKIM verifier.
+if (args.Length > 0 && args[0] == "dkim")
+{
+    return DkimBench.Run(args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "corpora"));
+}
+
 if (args.Length > 0 && args[0] == "classify")
 {
     return ClassifierBench.Run(args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "corpora"));
