@@ -14,7 +14,9 @@ internal static class DkimBench
     {
         var root = Path.Combine(Path.GetFullPath(corpora), "dkim", "mail-dkim");
         var keys = new CorpusKeys(Path.Combine(root, "FAKE_DNS.dat"));
-        var verifier = new DkimVerifier(keys);
+        // The corpus signs with 512-bit test keys, which Mail::DKIM accepts; RFC 8301 receivers (and MimeKit's default) need 1024.
+        var minimum = int.TryParse(Environment.GetEnvironmentVariable("BENCH_DKIM_MIN_BITS"), CultureInfo.InvariantCulture, out var bits) ? bits : 1024;
+        var verifier = new DkimVerifier(keys) { MinimumRsaKeyLength = minimum };
         verifier.Enable(DkimSignatureAlgorithm.RsaSha1); // the corpus has rsa-sha1 signatures; receivers still verify them
         int agree = 0, total = 0;
         var misses = new List<string>();
@@ -41,7 +43,7 @@ internal static class DkimBench
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DKIM verifier vs Mail::DKIM corpus: {agree}/{total} agree ({100.0 * agree / total:F1}%), {total / clock.Elapsed.TotalSeconds:F0} messages/s (Mail::DKIM 1.20230212: 74/77)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DKIM verifier (RSA keys >= {minimum} bits) vs Mail::DKIM corpus: {agree}/{total} agree ({100.0 * agree / total:F1}%), {total / clock.Elapsed.TotalSeconds:F0} messages/s (Mail::DKIM 1.20230212: 74/77)"));
         foreach (var miss in Environment.GetEnvironmentVariable("BENCH_SHOW_MISSES") == "1" ? misses : misses.Take(0))
         {
             Console.WriteLine("  " + miss);
@@ -49,6 +51,8 @@ internal static class DkimBench
 
         return 0;
     }
+
+    private static readonly FormatOptions Crlf = new() { NewLineFormat = NewLineFormat.Dos };
 
     /// <summary>pass: the first DKIM signature verifies; fail: it does not; invalid: it cannot be checked (no key, bad tag, DNS error).</summary>
     private static string Verify(DkimVerifier verifier, string path)
@@ -62,7 +66,8 @@ internal static class DkimBench
                 return "invalid";
             }
 
-            return verifier.Verify(message, message.Headers[index]) ? "pass" : "fail";
+            // signatures are computed over CRLF lines: format as SMTP does, not with the platform's LF
+            return verifier.Verify(Crlf, message, message.Headers[index]) ? "pass" : "fail";
         }
         catch (Exception ex) when (ex is FormatException or ParseException or NotSupportedException or InvalidOperationException or ArgumentException or KeyNotFoundException or IOException)
         {
