@@ -53,7 +53,7 @@ public static class EmailInfraCommand
                     Console.Error.WriteLine($"started Azurite (data in {azurite.DataDir})");
                 }
 
-                Console.Error.WriteLine($"emailinfra: running queues {QueueNames.SendJobs}, {QueueNames.OutboundJobs}, {QueueNames.PollJobs}; poll timer '{configuration[TimerSchedules.PollSchedule]}', warm-up timer '{configuration[TimerSchedules.WarmupSchedule]}'. Ctrl+C stops.");
+                Console.Error.WriteLine($"emailinfra: running queues {QueueNames.SendJobs}, {QueueNames.OutboundJobs}, {QueueNames.PollJobs}; poll timer '{configuration[TimerSchedules.PollSchedule]}', warm-up timer '{configuration[TimerSchedules.WarmupSchedule]}', audit timer '{configuration[TimerSchedules.AuditSchedule]}'. Ctrl+C stops.");
                 await host.RunAsync(ct);
                 Console.Error.WriteLine("emailinfra: stopped");
                 return 0;
