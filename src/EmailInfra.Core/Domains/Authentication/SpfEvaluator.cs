@@ -315,13 +315,13 @@ public sealed partial class SpfEvaluator(IDnsRecords dns)
             {
                 foreach (var term in parsed.Directives)
                 {
-                    var match = await MatchesAsync(term, domain, depth).ConfigureAwait(false);
-                    if (match is { } error)
+                    var (match, error) = await MatchesAsync(term, domain, depth).ConfigureAwait(false);
+                    if (error is not null)
                     {
                         return error with { Record = error.Record ?? record };
                     }
 
-                    if (lastMatch)
+                    if (match)
                     {
                         var verdict = term.Qualifier switch { '-' => SpfVerdict.Fail, '~' => SpfVerdict.SoftFail, '?' => SpfVerdict.Neutral, _ => SpfVerdict.Pass };
                         var explanation = verdict == SpfVerdict.Fail && parsed.Exp is not null ? await ExplainAsync(parsed.Exp, domain).ConfigureAwait(false) : null;
@@ -351,39 +351,28 @@ public sealed partial class SpfEvaluator(IDnsRecords dns)
             }
         }
 
-        private bool lastMatch;
-
-        /// <summary>Sets <see cref="lastMatch"/>; returns an outcome only when the term ends the evaluation with an error.</summary>
-        private async Task<Outcome?> MatchesAsync(Term term, string domain, int depth)
+        /// <summary>Whether the term matches; an outcome instead when the term ends the evaluation with an error.</summary>
+        private async Task<(bool Match, Outcome? Error)> MatchesAsync(Term term, string domain, int depth)
         {
-            lastMatch = false;
             switch (term.Name)
             {
                 case "all":
-                    lastMatch = true;
-                    return null;
+                    return (true, null);
                 case "ip4":
                 case "ip6":
-                    lastMatch = InNetwork(ip, term.Network!, term.Name == "ip4" ? term.Cidr4!.Value : term.Cidr6!.Value);
-                    return null;
+                    return (InNetwork(ip, term.Network!, term.Name == "ip4" ? term.Cidr4!.Value : term.Cidr6!.Value), null);
                 case "include":
                     {
                         CountLookup();
                         var target = await ExpandAsync(term.DomainSpec!, domain).ConfigureAwait(false);
                         var result = await CheckHostAsync(target, depth + 1).ConfigureAwait(false);
-                        lastMatch = false; // the included record's own matches are not this term's
-                        switch (result.Verdict)
+                        return result.Verdict switch
                         {
-                            case SpfVerdict.Pass:
-                                lastMatch = true;
-                                return null;
-                            case SpfVerdict.Fail or SpfVerdict.SoftFail or SpfVerdict.Neutral:
-                                return null;
-                            case SpfVerdict.TempError:
-                                return result;
-                            default:
-                                return new Outcome(SpfVerdict.PermError, Record: result.Record, Mechanism: term.Text, Problem: result.Problem ?? $"include:{target} has no SPF record");
-                        }
+                            SpfVerdict.Pass => (true, null),
+                            SpfVerdict.Fail or SpfVerdict.SoftFail or SpfVerdict.Neutral => (false, null),
+                            SpfVerdict.TempError => (false, result),
+                            _ => (false, new Outcome(SpfVerdict.PermError, Record: result.Record, Mechanism: term.Text, Problem: result.Problem ?? $"include:{target} has no SPF record")),
+                        };
                     }
 
                 case "a":
@@ -391,8 +380,7 @@ public sealed partial class SpfEvaluator(IDnsRecords dns)
                         CountLookup();
                         var target = term.DomainSpec is null ? domain : await ExpandAsync(term.DomainSpec, domain).ConfigureAwait(false);
                         var addresses = await AddressesAsync(target).ConfigureAwait(false);
-                        lastMatch = addresses.Any(a => InNetwork(ip, a, Cidr(term)));
-                        return null;
+                        return (addresses.Any(a => InNetwork(ip, a, Cidr(term))), null);
                     }
 
                 case "mx":
@@ -403,7 +391,7 @@ public sealed partial class SpfEvaluator(IDnsRecords dns)
                         if (hosts.Count == 0)
                         {
                             CountVoid();
-                            return null;
+                            return (false, null);
                         }
 
                         if (hosts.Count > LookupLimit)
@@ -416,21 +404,18 @@ public sealed partial class SpfEvaluator(IDnsRecords dns)
                             var addresses = await dns.AddressesAsync(host, ip.AddressFamily == AddressFamily.InterNetworkV6, cancellationToken).ConfigureAwait(false);
                             if (addresses.Any(a => InNetwork(ip, a, Cidr(term))))
                             {
-                                lastMatch = true;
-                                return null;
+                                return (true, null);
                             }
                         }
 
-                        return null;
+                        return (false, null);
                     }
 
                 case "ptr":
                     {
                         CountLookup();
                         var target = term.DomainSpec is null ? domain : await ExpandAsync(term.DomainSpec, domain).ConfigureAwait(false);
-                        lastMatch = (await ValidatedNamesAsync(countVoid: true).ConfigureAwait(false))
-                            .Any(n => SameOrSubdomain(n, target));
-                        return null;
+                        return ((await ValidatedNamesAsync(countVoid: true).ConfigureAwait(false)).Any(n => SameOrSubdomain(n, target)), null);
                     }
 
                 case "exists":
@@ -443,8 +428,7 @@ public sealed partial class SpfEvaluator(IDnsRecords dns)
                             CountVoid();
                         }
 
-                        lastMatch = addresses.Count > 0;
-                        return null;
+                        return (addresses.Count > 0, null);
                     }
 
                 default:
