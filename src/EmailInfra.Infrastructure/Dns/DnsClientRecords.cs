@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
@@ -10,19 +9,12 @@ namespace EmailInfra.Infrastructure.Dns;
 /// <summary>The authentication checks' DNS lookups with DnsClient; no cache, so an audit sees what is published now.</summary>
 public sealed class DnsClientRecords : IDnsRecords
 {
-    private readonly LookupClient client;
+    private readonly DnsQuery dns;
 
     public DnsClientRecords(IOptions<DnsOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var servers = options.Value.Servers.Where(s => !string.IsNullOrWhiteSpace(s)).Select(ParseServer).ToArray();
-        var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
-        lookup.Timeout = options.Value.Timeout;
-        lookup.Retries = 1;
-        lookup.UseCache = false;
-        lookup.ThrowDnsErrors = false;
-        lookup.ContinueOnDnsError = false;
-        client = new LookupClient(lookup);
+        dns = new DnsQuery(options.Value, useCache: false);
     }
 
     public async Task<IReadOnlyList<string>> TxtAsync(string name, CancellationToken cancellationToken) =>
@@ -49,29 +41,6 @@ public sealed class DnsClientRecords : IDnsRecords
     public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
         (await QueryAsync(name, QueryType.SOA, cancellationToken).ConfigureAwait(false)).Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain;
 
-    private async Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await client.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
-            if (response.HasError && response.Header.ResponseCode is not (DnsHeaderResponseCode.NotExistentDomain or DnsHeaderResponseCode.NoError))
-            {
-                throw new DnsTimeoutException($"{type} {name}: {response.ErrorMessage}");
-            }
-
-            return response;
-        }
-        catch (DnsResponseException ex)
-        {
-            throw new DnsTimeoutException($"{type} {name}: {ex.Message}", ex);
-        }
-    }
-
-    internal static NameServer ParseServer(string server)
-    {
-        var colon = server.LastIndexOf(':');
-        return colon > 0 && int.TryParse(server[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            ? new NameServer(IPAddress.Parse(server[..colon]), port)
-            : new NameServer(IPAddress.Parse(server));
-    }
+    private Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, CancellationToken cancellationToken) =>
+        dns.QueryAsync(name, type, cancellationToken);
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
 using EmailInfra.Core.Sending;
@@ -10,19 +8,12 @@ namespace EmailInfra.Infrastructure.Dns;
 /// <summary>MX, null-MX and address lookups with DnsClient.</summary>
 public sealed class DnsMailRouteResolver : IMailRouteResolver
 {
-    private readonly LookupClient client;
+    private readonly DnsQuery dns;
 
     public DnsMailRouteResolver(IOptions<DnsOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var servers = options.Value.Servers.Where(s => !string.IsNullOrWhiteSpace(s)).Select(DnsClientRecords.ParseServer).ToArray();
-        var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
-        lookup.Timeout = options.Value.Timeout;
-        lookup.Retries = 1;
-        lookup.UseCache = true;
-        lookup.ThrowDnsErrors = false;
-        lookup.ContinueOnDnsError = false;
-        client = new LookupClient(lookup);
+        dns = new DnsQuery(options.Value, useCache: true);
     }
 
     public async Task<MailRoute> ResolveAsync(string domain, CancellationToken cancellationToken)
@@ -55,21 +46,7 @@ public sealed class DnsMailRouteResolver : IMailRouteResolver
         return new MailRoute(true, [], false, hasAddress);
     }
 
-    private async Task<IDnsQueryResponse> QueryAsync(string domain, QueryType type, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await client.QueryAsync(domain, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
-            if (response.HasError && response.Header.ResponseCode is not (DnsHeaderResponseCode.NotExistentDomain or DnsHeaderResponseCode.NoError))
-            {
-                throw new TimeoutException($"DNS {type} {domain}: {response.ErrorMessage}");
-            }
-
-            return response;
-        }
-        catch (DnsResponseException ex)
-        {
-            throw new TimeoutException($"DNS {type} {domain}: {ex.Message}", ex);
-        }
-    }
+    // DnsTimeoutException is a TimeoutException: the send path's "DNS did not answer" handling catches it.
+    private Task<IDnsQueryResponse> QueryAsync(string domain, QueryType type, CancellationToken cancellationToken) =>
+        dns.QueryAsync(domain, type, cancellationToken);
 }

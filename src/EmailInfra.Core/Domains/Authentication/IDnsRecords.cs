@@ -23,7 +23,7 @@ public interface IDnsRecords
 }
 
 /// <summary>The DNS server did not answer in time (or failed with SERVFAIL): the answer is unknown.</summary>
-public sealed class DnsTimeoutException : Exception
+public sealed class DnsTimeoutException : TimeoutException
 {
     public DnsTimeoutException()
     {
