@@ -15,6 +15,8 @@ RIG_DIR=${RIG_DIR:-$ROOT/.rig}
 MAIL=$RIG_DIR/mail
 PFC=$MAIL/postfix          # postfix config_directory
 DNS=$RIG_DIR/dns
+DKIM=$RIG_DIR/dkim
+DKIM_PORT=8891
 AZ=$RIG_DIR/azurite
 AZ_TOOL=$ROOT/tools/azurite
 
@@ -38,6 +40,7 @@ install() {
   [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
   [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
   command -v knotd >/dev/null || need+=(knot)
+  command -v opendkim >/dev/null || need+=(opendkim)
   command -v dig >/dev/null || need+=(bind9-dnsutils)
   command -v openssl >/dev/null || need+=(openssl)
   command -v smtp-sink >/dev/null || true   # part of postfix
@@ -58,6 +61,7 @@ stop() {
   if [ -f "$PFC/main.cf" ]; then postfix -c "$PFC" stop >/dev/null 2>&1 || true; fi
   if [ -f "$MAIL/dovecot/dovecot.conf" ]; then doveadm -c "$MAIL/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   if [ -f "$DNS/knot.conf" ]; then knotc -c "$DNS/knot.conf" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$DKIM/opendkim.pid" ]; then kill "$(cat "$DKIM/opendkim.pid")" 2>/dev/null || true; rm -f "$DKIM/opendkim.pid"; fi
   # a daemon whose control command failed may still hold a port
   for pidfile in "$MAIL/postfix-spool/pid/master.pid" "$DNS/run/knot.pid" "$MAIL/dovecot/run/master.pid"; do
     [ -f "$pidfile" ] || continue
@@ -259,6 +263,9 @@ smtpd_tls_received_header = yes
 # fake remote MX: remote_rcpt decides per recipient; what it accepts is REDIRECTed to sink@gamma.test
 rig_sink_restrictions = check_recipient_access texthash:$MAIL/remote_redirect, check_recipient_access texthash:$MAIL/remote_rcpt, reject
 rig_submission_restrictions = check_recipient_access texthash:$MAIL/submission_rcpt
+# submitted mail is DKIM-signed by OpenDKIM (selector rig, key published in Knot); the tests check a signature is there
+milter_default_action = tempfail
+milter_protocol = 6
 # fast retries/expiry so deferred mail resolves within a test run
 queue_run_delay = 10s
 minimal_backoff_time = 10s
@@ -273,12 +280,14 @@ CONF
   -o syslog_name=postfix/mx
 127.0.0.1:2587 inet n   -       n       -       -       smtpd
   -o syslog_name=postfix/submission
+  -o smtpd_milters=inet:127.0.0.1:8891
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
   -o smtpd_recipient_restrictions=$rig_submission_restrictions
 127.0.0.1:2465 inet n   -       n       -       -       smtpd
   -o syslog_name=postfix/smtps
+  -o smtpd_milters=inet:127.0.0.1:8891
   -o smtpd_tls_wrappermode=yes
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
@@ -432,6 +441,34 @@ CONF
   log "knot did not answer"; return 1
 }
 
+# OpenDKIM signs what the submission ports accept for alpha/beta/gamma.test with the key of rig._domainkey
+start_dkim() {
+  if [ -f "$DKIM/opendkim.pid" ]; then kill "$(cat "$DKIM/opendkim.pid")" 2>/dev/null || true; sleep 0.5; fi
+  rm -rf "$DKIM"; mkdir -p "$DKIM"
+  cp "$DNS/dkim-rig.key" "$DKIM/rig.key"
+  : > "$DKIM/keytable"; : > "$DKIM/signingtable"
+  for d in alpha.test beta.test gamma.test; do
+    echo "rig._domainkey.$d $d:rig:$DKIM/rig.key" >> "$DKIM/keytable"
+    echo "*@$d rig._domainkey.$d" >> "$DKIM/signingtable"
+  done
+  local user=""
+  if id opendkim >/dev/null 2>&1; then user="UserID opendkim:opendkim"; chown -R opendkim:opendkim "$DKIM"; chmod 700 "$DKIM"; chmod 600 "$DKIM/rig.key"; fi
+  cat > "$DKIM/opendkim.conf" <<CONF
+Mode s
+Socket inet:$DKIM_PORT@127.0.0.1
+PidFile $DKIM/opendkim.pid
+$user
+KeyTable file:$DKIM/keytable
+SigningTable refile:$DKIM/signingtable
+Canonicalization relaxed/relaxed
+RequireSafeKeys no
+Syslog no
+UMask 007
+CONF
+  opendkim -x "$DKIM/opendkim.conf"
+  wait_port "$DKIM_PORT"
+}
+
 write_env() {
   # what tests and the local host read to find the rig
   cat > "$RIG_DIR/rig.env" <<ENV
@@ -445,7 +482,7 @@ ENV
 }
 
 status() {
-  for p in "$AZ_TABLE" "$AZ_QUEUE" 2525 2587 2526 2143 2424 "$DNS_PORT"; do
+  for p in "$AZ_TABLE" "$AZ_QUEUE" 2525 2587 2526 2143 2424 "$DNS_PORT" "$DKIM_PORT"; do
     if (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then echo "127.0.0.1:$p up"; else echo "127.0.0.1:$p down"; fi
   done
 }
@@ -457,6 +494,7 @@ case "${1:-}" in
     start_azurite; log "azurite up (tables :$AZ_TABLE, queues :$AZ_QUEUE)"
     start_mail; log "postfix + dovecot up (submission :2587, imap :2143, remote MX :2526)"
     start_dns; log "knot up (:$DNS_PORT)"
+    start_dkim; log "opendkim up (:$DKIM_PORT, signing submitted mail)"
     write_env ;;
   stop) stop ;;
   status) status ;;
