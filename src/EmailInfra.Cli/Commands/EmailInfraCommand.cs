@@ -180,11 +180,12 @@ public static class EmailInfraCommand
         var domain = new Argument<string>("DOMAIN") { Description = "The sending domain to audit" };
         var ips = new Option<string[]>("--ip") { Description = "A sending IP of the domain's mail (repeatable): SPF, PTR and blocklists are checked for it", AllowMultipleArgumentsPerToken = true };
         var selectors = new Option<string[]>("--selector") { Description = "A DKIM selector the domain signs with (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var server = new Option<string?>("--dns") { Description = "HOST:PORT of the DNS server to ask (default: Dns:Servers, else the machine's resolvers)" };
+        var server = new Option<string?>("--dns") { Description = "IP:PORT of the DNS server to ask (default: Dns:Servers, else the machine's resolvers)" };
+        var messages = new Option<FileInfo[]>("--message") { Description = "A message the domain sent, as received (.eml, repeatable): its DKIM signature is verified", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var command = new Command("audit", "Audit a domain's DNS: MX, SPF (per sending IP, lookup cost), DKIM keys, DMARC, PTR/FCrDNS, MTA-STS, TLS-RPT, blocklists. Exit 1 when a check fails, 3 when one could not be checked.")
         {
-            domain, ips, selectors, server, json,
+            domain, ips, selectors, server, messages, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -198,6 +199,20 @@ public static class EmailInfraCommand
                 }
 
                 addresses.Add(ip);
+            }
+
+            var received = new List<MimeKit.MimeMessage>();
+            foreach (var file in parse.GetValue(messages) ?? [])
+            {
+                try
+                {
+                    received.Add(await MimeKit.MimeMessage.LoadAsync(file.FullName, ct));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    await Console.Error.WriteLineAsync($"error: --message {file.Name}: {ex.Message}");
+                    return 2;
+                }
             }
 
             var name = parse.GetValue(domain)!.Trim().TrimEnd('.');
@@ -224,7 +239,7 @@ public static class EmailInfraCommand
 
             var auditOptions = configuration.GetSection(Core.Domains.Authentication.AuditOptions.Section).Get<Core.Domains.Authentication.AuditOptions>() ?? new Core.Domains.Authentication.AuditOptions();
             var auditor = new Core.Domains.Authentication.DomainAuditor(new Infrastructure.Dns.DnsClientRecords(Options.Create(dnsOptions)), auditOptions, TimeProvider.System);
-            var report = await auditor.AuditAsync(new Core.Domains.Authentication.AuditRequest(name, addresses, parse.GetValue(selectors) ?? []), ct);
+            var report = await auditor.AuditAsync(new Core.Domains.Authentication.AuditRequest(name, addresses, parse.GetValue(selectors) ?? [], received), ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, AuditJson));

@@ -23,8 +23,8 @@ public sealed record AuditReport(string Domain, DateTimeOffset At, IReadOnlyList
     public AuditStatus Worst => Findings.Count == 0 ? AuditStatus.Pass : Findings.Max(f => f.Status);
 }
 
-/// <summary>What to audit: the domain, the addresses its mail leaves from, and the DKIM selectors it signs with.</summary>
-public sealed record AuditRequest(string Domain, IReadOnlyList<IPAddress> SendingIps, IReadOnlyList<string> Selectors);
+/// <summary>What to audit: the domain, the addresses its mail leaves from, the DKIM selectors it signs with, and mail it sent, as received.</summary>
+public sealed record AuditRequest(string Domain, IReadOnlyList<IPAddress> SendingIps, IReadOnlyList<string> Selectors, IReadOnlyList<MimeKit.MimeMessage>? ReceivedMail = null);
 
 /// <summary>Which blocklists to ask. Bound from the "Audit" configuration section.</summary>
 public sealed class AuditOptions
@@ -66,6 +66,11 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
         findings.Add(await Guard("MX", () => MxAsync(domain, cancellationToken)).ConfigureAwait(false));
         findings.AddRange(await GuardMany("SPF", () => SpfAsync(domain, request.SendingIps, cancellationToken)).ConfigureAwait(false));
         findings.AddRange(await GuardMany("DKIM", () => DkimAsync(domain, request.Selectors, cancellationToken)).ConfigureAwait(false));
+        foreach (var (message, n) in (request.ReceivedMail ?? []).Select((m, n) => (m, n + 1)))
+        {
+            findings.Add(await ReceivedSignatureAsync(domain, message, n, cancellationToken).ConfigureAwait(false));
+        }
+
         findings.Add(await Guard("DMARC", () => DmarcAsync(domain, cancellationToken)).ConfigureAwait(false));
         foreach (var ip in request.SendingIps)
         {
@@ -234,6 +239,23 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
         }
 
         return findings;
+    }
+
+    /// <summary>The strongest proof: a signature of the domain (or a subdomain, as relaxed DMARC alignment allows) verifies on mail as it was received.</summary>
+    private async Task<AuditFinding> ReceivedSignatureAsync(string domain, MimeKit.MimeMessage message, int n, CancellationToken cancellationToken)
+    {
+        var check = $"DKIM mail {n}";
+        var results = await DkimVerification.VerifyAsync(message, dns, 1024, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var evidence = results.Select(r => $"d={r.Domain} s={r.Selector}: {r.Result}{(r.Problem is null ? string.Empty : " (" + r.Problem + ")")}").Prepend($"Message-ID {message.MessageId}").ToList();
+        var ours = results.Where(r => r.Domain.Equals(domain, StringComparison.OrdinalIgnoreCase) || r.Domain.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase)).ToList();
+        var fix = "sign outgoing mail with d=" + domain + " and publish the selector's key";
+        return DkimVerification.Best(ours) switch
+        {
+            "pass" => new AuditFinding(check, AuditStatus.Pass, "a signature of the domain verifies on the received mail", evidence),
+            "temperror" => new AuditFinding(check, AuditStatus.Unknown, "the key could not be fetched (DNS did not answer)", evidence),
+            _ when ours.Count == 0 => new AuditFinding(check, AuditStatus.Fail, $"no DKIM signature of {domain} on the received mail", evidence, fix),
+            _ => new AuditFinding(check, AuditStatus.Fail, "the domain's signature does not verify on the received mail", evidence, fix),
+        };
     }
 
     private async Task<AuditFinding> DmarcAsync(string domain, CancellationToken cancellationToken)
