@@ -111,14 +111,8 @@ internal sealed class SuiteZone : IDnsRecords
             return (int.Parse(((YamlScalarNode)pair.Children[0]).Value!, System.Globalization.CultureInfo.InvariantCulture), ((YamlScalarNode)pair.Children[1]).Value!);
         }).ToList());
 
-    public Task<IReadOnlyList<string>> PtrAsync(IPAddress address, CancellationToken cancellationToken)
-    {
-        var bytes = address.GetAddressBytes();
-        var reverse = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-            ? string.Join('.', bytes.Reverse()) + ".in-addr.arpa"
-            : string.Join('.', Convert.ToHexString(bytes).Reverse()) + ".ip6.arpa";
-        return Task.FromResult<IReadOnlyList<string>>(Lookup(reverse, "PTR").Select(v => ((YamlScalarNode)v!).Value!).ToList());
-    }
+    public Task<IReadOnlyList<string>> PtrAsync(IPAddress address, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(Lookup(DomainAuditor.ReverseName(address), "PTR").Select(v => ((YamlScalarNode)v!).Value!).ToList());
 
     public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) => Task.FromResult(names.ContainsKey(name.TrimEnd('.')));
 

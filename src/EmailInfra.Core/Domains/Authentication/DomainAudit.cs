@@ -372,7 +372,7 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
         var domainZones = options.DomainBlocklists.Count > 0 ? options.DomainBlocklists.ToArray() : AuditOptions.DefaultDomainBlocklists;
         foreach (var ip in ips.Where(i => i.AddressFamily == AddressFamily.InterNetwork))
         {
-            var reversed = string.Join('.', ip.GetAddressBytes().Reverse());
+            var reversed = ReverseName(ip)[..^".in-addr.arpa".Length]; // the DNSBL query name is the PTR name under the list's zone
             foreach (var zone in ipZones)
             {
                 findings.Add(await ListingAsync($"DNSBL {zone} {ip}", $"{reversed}.{zone}", $"{ip}", cancellationToken).ConfigureAwait(false));
