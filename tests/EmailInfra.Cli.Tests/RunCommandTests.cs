@@ -52,7 +52,7 @@ public class RunCommandTests
     [Fact(Timeout = 60_000)]
     public async Task MailboxAdd_PasswordFromStdin_GoesToTheSecretStoreOnly()
     {
-        Rig.Require(RigService.Azurite);
+        Rig.Require(RigService.Azurite, RigService.Dns); // a domain's first mailbox is audited at once
         await using var rig = new RigServices();
         using var cli = EmailInfraProcess.Start(
             Environment(rig), "frank-pw", "mailbox", "add", "--address", "frank@gamma.test", "--pool", "rig", "--smtp", "127.0.0.1:2587", "--imap", "127.0.0.1:2143");
@@ -61,6 +61,25 @@ public class RunCommandTests
         Assert.Equal(MailboxRegistry.SecretNameFor("frank@gamma.test"), mailbox!.SecretName);
         Assert.Equal("frank-pw", await rig.Get<EmailInfra.Core.Secrets.ISecretStore>().GetAsync(mailbox.SecretName, default));
         Assert.DoesNotContain("frank-pw", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task MailboxAdd_FirstMailboxOfADomain_AuditsTheDomainOnce()
+    {
+        Rig.Require(RigService.Azurite, RigService.Dns);
+        await using var rig = new RigServices();
+        var history = rig.Get<EmailInfra.Core.Domains.Authentication.IAuditHistory>();
+        foreach (var (address, password) in new[] { ("erin@gamma.test", "erin-pw"), ("frank@gamma.test", "frank-pw") })
+        {
+            using var cli = EmailInfraProcess.Start(
+                Environment(rig), password, "mailbox", "add", "--address", address, "--pool", "rig", "--smtp", "127.0.0.1:2587", "--imap", "127.0.0.1:2143");
+            Assert.True(await cli.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, cli.Output);
+            Assert.Equal(address == "erin@gamma.test", cli.Output.Contains("audited gamma.test", StringComparison.Ordinal));
+        }
+
+        var report = Assert.Single(await history.ListAsync("gamma.test", 10, default));
+        Assert.Equal(EmailInfra.Core.Domains.Authentication.AuditStatus.Pass, Assert.Single(report.Findings, f => f.Check == "SPF 127.0.0.1").Status);
+        Assert.Equal(EmailInfra.Core.Domains.Authentication.AuditStatus.Pass, Assert.Single(report.Findings, f => f.Check == "DMARC").Status);
     }
 
     private static Dictionary<string, string?> Environment(RigServices rig) => CliEnvironment.For(rig, new Dictionary<string, string?>

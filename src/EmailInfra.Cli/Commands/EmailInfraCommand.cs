@@ -99,6 +99,14 @@ public static class EmailInfraCommand
                     parse.GetValue(appendToSent)),
                 ct);
             Console.WriteLine($"registered {mailbox.Address} in pool {mailbox.PoolId} ({mailbox.State}); smtp {mailbox.Smtp}, imap {mailbox.Imap}");
+
+            // a domain's first mailbox: audit its DNS now, so a broken record shows before the first send
+            var selectorsOfAudit = services.GetRequiredService<IOptions<Core.Domains.Authentication.AuditOptions>>().Value.Selectors.ToList();
+            if (await services.GetRequiredService<Core.Domains.Authentication.DomainAuditService>().AuditNewDomainAsync(mailbox.Domain, selectorsOfAudit, ct) is { } report)
+            {
+                var counts = string.Join(", ", report.Findings.GroupBy(f => f.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+                Console.WriteLine($"audited {report.Domain}: {counts}; 'emailinfra audit {report.Domain}' shows each check and its fix");
+            }
         }, ct));
 
         var list = new Command("list", "List registered mailboxes.");

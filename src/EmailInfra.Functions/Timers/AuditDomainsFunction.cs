@@ -10,5 +10,5 @@ public sealed class AuditDomainsFunction(DomainAuditService audits, IOptions<Aud
 {
     [Function(nameof(AuditDomains))]
     public Task AuditDomains([TimerTrigger("%" + TimerSchedules.AuditSchedule + "%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        audits.AuditAllAsync(options.Value.Selectors.Where(s => !string.IsNullOrWhiteSpace(s)).ToList(), cancellationToken);
+        audits.AuditAllAsync(options.Value.Selectors.ToList(), cancellationToken);
 }

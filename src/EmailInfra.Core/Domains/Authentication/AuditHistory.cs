@@ -42,30 +42,50 @@ public sealed partial class DomainAuditService(DomainAuditor auditor, IAuditHist
         return (report, worse);
     }
 
-    /// <summary>Audits every domain that has mailboxes, with the addresses of their SMTP servers as sending IPs (the daily timer).</summary>
+    /// <summary>Audits every domain that has mailboxes (the daily timer).</summary>
     public async Task<int> AuditAllAsync(IReadOnlyList<string> selectors, CancellationToken cancellationToken)
     {
         var audited = 0;
         foreach (var group in (await mailboxes.ListAllAsync(cancellationToken).ConfigureAwait(false)).Where(m => m.State != MailboxState.Retired).GroupBy(m => m.Domain))
         {
-            var ips = new List<System.Net.IPAddress>();
-            foreach (var host in group.Select(m => m.Smtp.Host).Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                try
-                {
-                    ips.AddRange(System.Net.IPAddress.TryParse(host, out var literal) ? [literal] : await dns.AddressesAsync(host, ipv6: false, cancellationToken).ConfigureAwait(false));
-                }
-                catch (DnsTimeoutException)
-                {
-                    // the SPF and PTR checks of that host's address are missing from today's report; the DNS ones still run
-                }
-            }
-
-            await AuditAsync(new AuditRequest(group.Key, ips.Distinct().ToList(), selectors), cancellationToken).ConfigureAwait(false);
+            await AuditAsync(await RequestForAsync(group.Key, group.ToList(), selectors, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             audited++;
         }
 
         return audited;
+    }
+
+    /// <summary>Audits a domain the first time one of its mailboxes is registered; null when it has been audited before.</summary>
+    public async Task<AuditReport?> AuditNewDomainAsync(string domain, IReadOnlyList<string> selectors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        if ((await history.ListAsync(domain, 1, cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            return null;
+        }
+
+        var ofDomain = (await mailboxes.ListAllAsync(cancellationToken).ConfigureAwait(false))
+            .Where(m => m.State != MailboxState.Retired && m.Domain.Equals(domain, StringComparison.OrdinalIgnoreCase)).ToList();
+        return (await AuditAsync(await RequestForAsync(domain, ofDomain, selectors, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).Report;
+    }
+
+    /// <summary>The domain's sending IPs are the addresses of its mailboxes' SMTP hosts (exact for self-run servers).</summary>
+    private async Task<AuditRequest> RequestForAsync(string domain, IReadOnlyList<Mailbox> ofDomain, IReadOnlyList<string> selectors, CancellationToken cancellationToken)
+    {
+        var ips = new List<System.Net.IPAddress>();
+        foreach (var host in ofDomain.Select(m => m.Smtp.Host).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            try
+            {
+                ips.AddRange(System.Net.IPAddress.TryParse(host, out var literal) ? [literal] : await dns.AddressesAsync(host, ipv6: false, cancellationToken).ConfigureAwait(false));
+            }
+            catch (DnsTimeoutException)
+            {
+                // the SPF and PTR checks of that host's address are missing from this report; the DNS ones still run
+            }
+        }
+
+        return new AuditRequest(domain, ips.Distinct().ToList(), selectors.Where(s => !string.IsNullOrWhiteSpace(s)).ToList());
     }
 
     /// <summary>Checks whose status got worse since the previous report (unknown is not counted as worse: DNS trouble is not the domain's).</summary>
