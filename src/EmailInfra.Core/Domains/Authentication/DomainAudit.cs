@@ -245,7 +245,7 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
     private async Task<AuditFinding> ReceivedSignatureAsync(string domain, MimeKit.MimeMessage message, int n, CancellationToken cancellationToken)
     {
         var check = $"DKIM mail {n}";
-        var results = await DkimVerification.VerifyAsync(message, dns, 1024, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var results = await DkimVerification.VerifyAsync(message, dns, DkimAcceptance.Rfc8301, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var evidence = results.Select(r => $"d={r.Domain} s={r.Selector}: {r.Result}{(r.Problem is null ? string.Empty : " (" + r.Problem + ")")}").Prepend($"Message-ID {message.MessageId}").ToList();
         var ours = results.Where(r => r.Domain.Equals(domain, StringComparison.OrdinalIgnoreCase) || r.Domain.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase)).ToList();
         var fix = "sign outgoing mail with d=" + domain + " and publish the selector's key";
