@@ -397,6 +397,17 @@ $TTL 60
 1.0.0    PTR  mail.alpha.test.
 3.0.0    PTR  elsewhere.audit.test.
 ZONE
+  # co.uk: a public suffix (PSL) with a trap record at _dmarc.co.uk; mail.shop.co.uk inherits from shop.co.uk, its organisational domain
+  cat > "$DNS/zones/co.uk.zone" <<'ZONE'
+$ORIGIN co.uk.
+$TTL 60
+@             SOA  ns1.co.uk. hostmaster.co.uk. 1 3600 600 86400 60
+@             NS   ns1.co.uk.
+ns1           A    127.0.0.1
+_dmarc        TXT  "v=DMARC1; p=none"
+mail.shop     A    127.0.0.1
+_dmarc.shop   TXT  "v=DMARC1; p=reject; rua=mailto:dmarc@shop.co.uk"
+ZONE
   cat > "$DNS/zones/zen.test.zone" <<'ZONE'
 $ORIGIN zen.test.
 $TTL 60
@@ -431,6 +442,7 @@ zone:
   - domain: remote.test
   - domain: zen.test
   - domain: audit.test
+  - domain: co.uk
   - domain: 127.in-addr.arpa
 CONF
   knotc -c "$DNS/knot.conf" conf-check >/dev/null

@@ -48,6 +48,15 @@ public class DomainAuditTests
     }
 
     [Fact]
+    public async Task SubdomainWithoutDmarc_InheritsFromItsOrganisationalDomain_ByThePublicSuffixList()
+    {
+        // co.uk is a public suffix: mail.shop.co.uk's organisational domain is shop.co.uk (p=reject), not co.uk (p=none, a trap)
+        var dmarc = Finding(await AuditAsync("mail.shop.co.uk"), "DMARC");
+        Assert.Equal(AuditStatus.Pass, dmarc.Status);
+        Assert.StartsWith("_dmarc.shop.co.uk: v=DMARC1; p=reject", dmarc.Evidence[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SpfOverTheLookupLimit_IsPermerror()
     {
         var report = await AuditAsync("overlimit.audit.test");

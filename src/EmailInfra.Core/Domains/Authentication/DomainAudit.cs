@@ -40,6 +40,9 @@ public sealed class AuditOptions
     /// <summary>DKIM selectors the domains sign with (the daily audit checks these besides the providers' usual ones).</summary>
     public IList<string> Selectors { get; } = [];
 
+    /// <summary>A newer copy of publicsuffix.org's list than the one EmailInfra ships (organisational domains for DMARC).</summary>
+    public string? PublicSuffixListFile { get; set; }
+
     /// <summary>Zones used when none are configured: Spamhaus ZEN and DBL.</summary>
     public static readonly string[] DefaultIpBlocklists = ["zen.spamhaus.org"];
 
@@ -55,6 +58,8 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
     /// <summary>Selectors the big providers use, looked at besides the configured ones (reported only when found).</summary>
     private static readonly string[] ProviderSelectors = ["google", "selector1", "selector2", "default", "k1", "s1", "s2", "dkim", "mail"];
 
+    private readonly PublicSuffixList suffixes = options.PublicSuffixListFile is { Length: > 0 } file ? PublicSuffixList.Load(file) : PublicSuffixList.Default;
+
     // An address no SPF record should authorise: evaluating for it walks the whole record and so measures its cost.
     private static readonly IPAddress Unlisted = IPAddress.Parse("192.0.2.255");
 
@@ -63,39 +68,28 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
         ArgumentNullException.ThrowIfNull(request);
         var domain = request.Domain.Trim().TrimEnd('.').ToLowerInvariant();
         var findings = new List<AuditFinding>();
-        findings.Add(await Guard("MX", () => MxAsync(domain, cancellationToken)).ConfigureAwait(false));
-        findings.AddRange(await GuardMany("SPF", () => SpfAsync(domain, request.SendingIps, cancellationToken)).ConfigureAwait(false));
-        findings.AddRange(await GuardMany("DKIM", () => DkimAsync(domain, request.Selectors, cancellationToken)).ConfigureAwait(false));
+        findings.AddRange(await Guard("MX", One(() => MxAsync(domain, cancellationToken))).ConfigureAwait(false));
+        findings.AddRange(await Guard("SPF", () => SpfAsync(domain, request.SendingIps, cancellationToken)).ConfigureAwait(false));
+        findings.AddRange(await Guard("DKIM", () => DkimAsync(domain, request.Selectors, cancellationToken)).ConfigureAwait(false));
         foreach (var (message, n) in (request.ReceivedMail ?? []).Select((m, n) => (m, n + 1)))
         {
             findings.Add(await ReceivedSignatureAsync(domain, message, n, cancellationToken).ConfigureAwait(false));
         }
 
-        findings.Add(await Guard("DMARC", () => DmarcAsync(domain, cancellationToken)).ConfigureAwait(false));
+        findings.AddRange(await Guard("DMARC", One(() => DmarcAsync(domain, cancellationToken))).ConfigureAwait(false));
         foreach (var ip in request.SendingIps)
         {
-            findings.Add(await Guard($"PTR {ip}", () => PtrAsync(ip, cancellationToken)).ConfigureAwait(false));
+            findings.AddRange(await Guard($"PTR {ip}", One(() => PtrAsync(ip, cancellationToken))).ConfigureAwait(false));
         }
 
-        findings.Add(await Guard("MTA-STS", () => PolicyRecordAsync("MTA-STS", "_mta-sts." + domain, "v=STSv1", cancellationToken)).ConfigureAwait(false));
-        findings.Add(await Guard("TLS-RPT", () => PolicyRecordAsync("TLS-RPT", "_smtp._tls." + domain, "v=TLSRPTv1", cancellationToken)).ConfigureAwait(false));
+        findings.AddRange(await Guard("MTA-STS", One(() => PolicyRecordAsync("MTA-STS", "_mta-sts." + domain, "v=STSv1", cancellationToken))).ConfigureAwait(false));
+        findings.AddRange(await Guard("TLS-RPT", One(() => PolicyRecordAsync("TLS-RPT", "_smtp._tls." + domain, "v=TLSRPTv1", cancellationToken))).ConfigureAwait(false));
         findings.AddRange(await BlocklistsAsync(domain, request.SendingIps, cancellationToken).ConfigureAwait(false));
         return new AuditReport(domain, time.GetUtcNow(), findings);
     }
 
-    private static async Task<AuditFinding> Guard(string check, Func<Task<AuditFinding>> run)
-    {
-        try
-        {
-            return await run().ConfigureAwait(false);
-        }
-        catch (DnsTimeoutException ex)
-        {
-            return new AuditFinding(check, AuditStatus.Unknown, "DNS did not answer (temperror): " + ex.Message, []);
-        }
-    }
-
-    private static async Task<IReadOnlyList<AuditFinding>> GuardMany(string check, Func<Task<IReadOnlyList<AuditFinding>>> run)
+    /// <summary>Runs one check; a DNS server that does not answer makes it UNKNOWN (temperror), never a pass.</summary>
+    private static async Task<IReadOnlyList<AuditFinding>> Guard(string check, Func<Task<IReadOnlyList<AuditFinding>>> run)
     {
         try
         {
@@ -106,6 +100,8 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
             return [new AuditFinding(check, AuditStatus.Unknown, "DNS did not answer (temperror): " + ex.Message, [])];
         }
     }
+
+    private static Func<Task<IReadOnlyList<AuditFinding>>> One(Func<Task<AuditFinding>> run) => async () => [await run().ConfigureAwait(false)];
 
     private async Task<AuditFinding> MxAsync(string domain, CancellationToken cancellationToken)
     {
@@ -241,13 +237,15 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
         return findings;
     }
 
-    /// <summary>The strongest proof: a signature of the domain (or a subdomain, as relaxed DMARC alignment allows) verifies on mail as it was received.</summary>
+    /// <summary>The strongest proof: a signature aligned with the domain (relaxed DMARC alignment) verifies on mail as it was received.</summary>
     private async Task<AuditFinding> ReceivedSignatureAsync(string domain, MimeKit.MimeMessage message, int n, CancellationToken cancellationToken)
     {
         var check = $"DKIM mail {n}";
         var results = await DkimVerification.VerifyAsync(message, dns, DkimAcceptance.Rfc8301, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var evidence = results.Select(r => $"d={r.Domain} s={r.Selector}: {r.Result}{(r.Problem is null ? string.Empty : " (" + r.Problem + ")")}").Prepend($"Message-ID {message.MessageId}").ToList();
-        var ours = results.Where(r => r.Domain.Equals(domain, StringComparison.OrdinalIgnoreCase) || r.Domain.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase)).ToList();
+        // Relaxed DMARC alignment: a signature counts when its d= shares the domain's organisational domain.
+        var organisational = suffixes.OrganisationalDomain(domain);
+        var ours = results.Where(r => r.Domain.Length > 0 && suffixes.OrganisationalDomain(r.Domain).Equals(organisational, StringComparison.OrdinalIgnoreCase)).ToList();
         var fix = "sign outgoing mail with d=" + domain + " and publish the selector's key";
         return DkimVerification.Best(ours) switch
         {
@@ -263,12 +261,12 @@ public sealed class DomainAuditor(IDnsRecords dns, AuditOptions options, TimePro
         var suggested = $"_dmarc.{domain}. TXT \"v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@{domain}; adkim=r; aspf=r\"";
         var name = "_dmarc." + domain;
         var records = (await dns.TxtAsync(name, cancellationToken).ConfigureAwait(false)).Where(IsDmarc).ToList();
-        var labels = domain.Split('.');
+        var organisational = suffixes.OrganisationalDomain(domain);
         var inherited = false;
-        if (records.Count == 0 && labels.Length > 2)
+        if (records.Count == 0 && !organisational.Equals(domain, StringComparison.OrdinalIgnoreCase))
         {
-            // the organisational domain's record (last two labels: a simplification of the public suffix list)
-            name = "_dmarc." + string.Join('.', labels[^2..]);
+            // RFC 7489 6.6.3: a name without a record of its own takes its organisational domain's (public suffix list + one label)
+            name = "_dmarc." + organisational;
             records = (await dns.TxtAsync(name, cancellationToken).ConfigureAwait(false)).Where(IsDmarc).ToList();
             inherited = records.Count > 0;
         }
