@@ -60,7 +60,7 @@ public static partial class MessageClassifier
             var bounce = Bounce(message, status, parts, rules);
             if (bounce.Recipients.Count > 0)
             {
-                return bounce;
+                return WithStatusClass(bounce);
             }
         }
 
@@ -92,7 +92,7 @@ public static partial class MessageClassifier
 
             if (recipients.Count > 0)
             {
-                return new BounceVerdict(recipients, OriginalMessageId(parts) ?? OriginalMessageIdInText(full));
+                return WithStatusClass(new BounceVerdict(recipients, OriginalMessageId(parts) ?? OriginalMessageIdInText(full)));
             }
         }
 
@@ -156,10 +156,7 @@ public static partial class MessageClassifier
             var diagnostic = Unfold(StripType(group["Diagnostic-Code"]));
             var status = StatusOf(group["Status"]);
             var action = group["Action"]?.Trim().ToLowerInvariant();
-            if (status is null or "5.0.0" or "4.0.0" && diagnostic is not null && EnhancedStatus().Match(diagnostic) is { Success: true } inText)
-            {
-                status = inText.Value;
-            }
+            status = PreferredStatus(status, diagnostic);
 
             // When the DSN gives no diagnostic, the human-readable notice often carries the server's words.
             var evidence = diagnostic ?? NoticeAbout(notice, address);
@@ -167,6 +164,33 @@ public static partial class MessageClassifier
         }
 
         return new BounceVerdict(recipients, OriginalMessageId(parts));
+    }
+
+    /// <summary>A bounce whose failures without any code get RFC 3463's "other or undefined" status of the right class (permanent or temporary).</summary>
+    private static BounceVerdict WithStatusClass(BounceVerdict bounce) => bounce with
+    {
+        Recipients = bounce.Recipients.Select(r => r.Status is not null || r.Action is "delivered" or "relayed" or "expanded" ? r
+            : r with { Status = r.Action == "delayed" || (r.Diagnostic is not null && TemporaryWords().IsMatch(r.Diagnostic)) ? "4.0.0" : "5.0.0" }).ToList(),
+    };
+
+    /// <summary>
+    /// The Status field or the code the remote server gave in the diagnostic: the server's own code wins when the field
+    /// is generic (x.0.0, or 4.4.7 "gave up") or names another problem, as long as it agrees with the server's reply class.
+    /// </summary>
+    private static string? PreferredStatus(string? field, string? diagnostic)
+    {
+        if (diagnostic is null || EnhancedStatus().Match(diagnostic) is not { Success: true } inText || inText.Value == field)
+        {
+            return field;
+        }
+
+        var reply = ReplyCode().Match(diagnostic) is { Success: true } m ? m.Groups[1].Value : null;
+        if (reply is not null && reply[0] != inText.Value[0])
+        {
+            return field ?? inText.Value;
+        }
+
+        return field is null or "5.0.0" or "4.0.0" or "4.4.7" or "5.4.7" || field[0] == inText.Value[0] ? inText.Value : field;
     }
 
     private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules)
@@ -355,6 +379,9 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"\b[245]\.\d{1,3}\.\d{1,3}\b")]
     private static partial Regex EnhancedStatus();
+
+    [GeneratedRegex(@"(?i)\b(delayed|will be retried|try again later|temporar(y|ily)|deferred)\b")]
+    private static partial Regex TemporaryWords();
 
     [GeneratedRegex(@"(?:^|[\s(:;])([245]\d\d)(?:[\s\-]|$)")]
     private static partial Regex ReplyCode();
