@@ -272,7 +272,9 @@ public static partial class MessageClassifier
     /// <summary>The notice part of a bounce (without the returned original message), and the whole text.</summary>
     private static (string Notice, string Full) BounceText(List<MimeEntity> parts)
     {
-        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? HtmlTag().Replace(p.Text ?? string.Empty, " ") : p.Text ?? string.Empty).FirstOrDefault() ?? string.Empty;
+        // A report whose boundary never appears (broken MIME) keeps all its text in the preamble.
+        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? HtmlTag().Replace(p.Text ?? string.Empty, " ") : p.Text ?? string.Empty).FirstOrDefault()
+            ?? parts.OfType<Multipart>().Select(m => m.Preamble).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p)) ?? string.Empty;
         full = full.Replace("\r\n", "\n", StringComparison.Ordinal);
         full = full.Length > MaxScannedChars ? full[..MaxScannedChars] : full;
         var cut = OriginalMarker().Match(full);
@@ -389,7 +391,7 @@ public static partial class MessageClassifier
     [GeneratedRegex(@"[A-Za-z0-9._%+'=\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
     private static partial Regex AddressInText();
 
-    [GeneratedRegex(@"(?im)^(-+ ?(this is a copy|original message|below this line|the header of the original|returned message|unsent message)|content-type: message/rfc822|------ (this is|original)|message headers follow|the original message was received|original message headers)", RegexOptions.None, 200)]
+    [GeneratedRegex(@"(?im)^(-+ ?(this is a copy|original message|below this line|the header of the original|returned message|unsent message)|content-type: message/rfc822|------ (this is|original)|message headers follow|original message headers)", RegexOptions.None, 200)]
     private static partial Regex OriginalMarker();
 
     [GeneratedRegex(@"(?im)^message-id:\s*<([^>]+)>")]
