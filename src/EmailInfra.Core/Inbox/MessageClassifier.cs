@@ -41,7 +41,11 @@ public static partial class MessageClassifier
     public static InboundVerdict Classify(MimeMessage message, BounceRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        rules ??= BounceRules.Default;
+        return ClassifyAt(message, rules ?? BounceRules.Default, 0);
+    }
+
+    private static InboundVerdict ClassifyAt(MimeMessage message, BounceRules rules, int depth)
+    {
         var parts = Flatten(message.Body).ToList();
 
         if (parts.OfType<MessageFeedbackReport>().FirstOrDefault() is { } feedback)
@@ -93,6 +97,12 @@ public static partial class MessageClassifier
             if (recipients.Count > 0)
             {
                 return WithStatusClass(new BounceVerdict(recipients, OriginalMessageId(parts) ?? OriginalMessageIdInText(full)));
+            }
+
+            // A gateway that passes on the bounce it received, attached whole: the attached one names the recipients.
+            if (depth < 2 && OriginalMessage(parts) is { } attached && ClassifyAt(attached, rules, depth + 1) is BounceVerdict inner)
+            {
+                return inner;
             }
         }
 
@@ -226,11 +236,13 @@ public static partial class MessageClassifier
     private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules)
     {
         // The bounce's own addressee is usually the original sender, named in the notice too: skip it, unless it is the only address there is.
-        var found = TextRecipients(text, message, rules, excludeAddressee: true);
-        return found.Count > 0 ? found : TextRecipients(text, message, rules, excludeAddressee: false);
+        // A postmaster address is usually the bounce's signature, but can be the recipient that failed: tried last.
+        var found = TextRecipients(text, message, rules, excludeAddressee: true, allowPostmaster: false);
+        found = found.Count > 0 ? found : TextRecipients(text, message, rules, excludeAddressee: false, allowPostmaster: false);
+        return found.Count > 0 ? found : TextRecipients(text, message, rules, excludeAddressee: false, allowPostmaster: true);
     }
 
-    private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules, bool excludeAddressee)
+    private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules, bool excludeAddressee, bool allowPostmaster)
     {
         var own = new HashSet<string>((excludeAddressee ? message.To.Mailboxes : []).Concat(message.From.Mailboxes).Select(m => m.Address.ToLowerInvariant()), StringComparer.Ordinal);
         var lines = text.Split('\n');
@@ -238,10 +250,15 @@ public static partial class MessageClassifier
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
         {
+            if (IdLine().IsMatch(lines[i]))
+            {
+                continue; // a Message-ID looks like an address
+            }
+
             foreach (Match match in AddressInText().Matches(lines[i]))
             {
                 var address = match.Value.Trim('<', '>', '"', '\'', '.', ':', ';', ',').ToLowerInvariant();
-                if (own.Contains(address) || seen.Contains(address) || IsDaemon(address))
+                if (own.Contains(address) || seen.Contains(address) || IsDaemon(address, allowPostmaster))
                 {
                     continue;
                 }
@@ -266,8 +283,8 @@ public static partial class MessageClassifier
             : r).ToList();
     }
 
-    private static bool IsDaemon(string address) =>
-        address.StartsWith("mailer-daemon@", StringComparison.Ordinal) || address.StartsWith("postmaster@", StringComparison.Ordinal);
+    private static bool IsDaemon(string address, bool allowPostmaster) =>
+        address.StartsWith("mailer-daemon@", StringComparison.Ordinal) || (!allowPostmaster && address.StartsWith("postmaster@", StringComparison.Ordinal));
 
     /// <summary>The notice part of a bounce (without the returned original message), and the whole text.</summary>
     private static (string Notice, string Full) BounceText(List<MimeEntity> parts)
@@ -393,6 +410,9 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"(?im)^(-+ ?(this is a copy|original message|below this line|the header of the original|returned message|unsent message)|content-type: message/rfc822|------ (this is|original)|message headers follow|original message headers)", RegexOptions.None, 200)]
     private static partial Regex OriginalMarker();
+
+    [GeneratedRegex(@"(?i)^\s*(message-id|in-reply-to|references)\s*:")]
+    private static partial Regex IdLine();
 
     [GeneratedRegex(@"(?im)^message-id:\s*<([^>]+)>")]
     private static partial Regex MessageIdLine();
