@@ -59,6 +59,11 @@ public static partial class MessageClassifier
             return new ComplaintVerdict("abuse", forwarded.To.Mailboxes.Select(m => m.Address.ToLowerInvariant()).ToList(), forwarded.MessageId);
         }
 
+        if (parts.OfType<TextPart>().FirstOrDefault(p => p.IsPlain) is { } plain && AmazonSesNotification.Read(plain.Text ?? string.Empty, rules) is { } ses)
+        {
+            return ses;
+        }
+
         if (parts.OfType<MessageDeliveryStatus>().FirstOrDefault() is { } status)
         {
             var bounce = Bounce(message, status, parts, rules);

@@ -103,6 +103,45 @@ public class MessageClassifierTests
     }
 
     [Fact]
+    public void Classify_AmazonSesNotices_InsideAnSnsEnvelope_BecomeBounceComplaintAndDelivery()
+    {
+        static MimeMessage Sns(string notice) => Parse($$"""
+            From: SES <no-reply@sns.amazonaws.com>
+            Subject: AWS Notification Message
+            Content-Type: text/plain; charset=UTF-8
+
+            {
+              "Type" : "Notification",
+              "Message" : "{{notice.Replace("\"", "\\\"", StringComparison.Ordinal)}}"
+            }
+            """);
+
+        var bounce = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Sns("""{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bouncedRecipients":[{"emailAddress":"Gone@Remote.test","action":"failed","status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 user unknown"}]},"mail":{"commonHeaders":{"messageId":"<m1@alpha.test>"}}}""")));
+        var failed = Assert.Single(bounce.Recipients);
+        Assert.Equal(("gone@remote.test", "5.1.1", "550", "userunknown", true), (failed.Address, failed.Status, failed.ReplyCode, failed.Reason, failed.IsHard));
+        Assert.Equal("m1@alpha.test", bounce.OriginalMessageId);
+
+        var complaint = Assert.IsType<ComplaintVerdict>(MessageClassifier.Classify(Sns("""{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"angry@remote.test"}],"complaintFeedbackType":"abuse"}}""")));
+        Assert.Equal(("abuse", "angry@remote.test"), (complaint.FeedbackType, Assert.Single(complaint.Recipients)));
+
+        var delivery = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Sns("""{"notificationType":"Delivery","delivery":{"recipients":["ok@remote.test"],"smtpResponse":"250 2.6.0 Message received"}}""")));
+        Assert.Equal(("delivered", "2.6.0", false), (delivery.Recipients[0].Reason, delivery.Recipients[0].Status, delivery.Recipients[0].IsFailure));
+    }
+
+    [Fact]
+    public void Classify_TextWithABrokenNotice_IsNotTakenForSes()
+    {
+        var message = Parse("""
+            From: Someone <someone@remote.test>
+            Subject: notificationType question
+            Content-Type: text/plain
+
+            What does {"notificationType": mean in SES? (not JSON at all
+            """);
+        Assert.IsType<OrdinaryVerdict>(MessageClassifier.Classify(message));
+    }
+
+    [Fact]
     public void Classify_DeeplyNestedMultipart_DoesNotRecurseWithoutBound()
     {
         var body = new TextPart("plain") { Text = "x" } as MimeEntity;
