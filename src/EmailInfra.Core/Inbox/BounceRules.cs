@@ -47,8 +47,8 @@ public sealed class BounceRules
 
     public IReadOnlySet<string> HardReasons { get; }
 
-    /// <summary>Reasons that change with the SMTP stage the refusal came at (an unknown user refused after DATA is "filtered").</summary>
-    public IReadOnlyList<(string From, string To, Regex When)> StageRules { get; private init; } = [];
+    /// <summary>Reasons that change with the SMTP command the refusal answered (an unknown user refused after DATA is "filtered").</summary>
+    public IReadOnlyList<(IReadOnlySet<string> From, string To, string Command)> StageRules { get; private init; } = [];
 
     /// <summary>Reasons decided by a header of the bounce itself (a provider's own format), when the text decides nothing better.</summary>
     public IReadOnlyList<(string Header, Regex Pattern, string Reason)> HeaderRules { get; private init; } = [];
@@ -112,12 +112,15 @@ public sealed class BounceRules
         return "undefined";
     }
 
-    /// <summary>Applies the stage rules to a reason decided from text or status.</summary>
-    public string AdjustForStage(string reason, string? diagnostic) =>
-        diagnostic is null ? reason : StageRules.FirstOrDefault(r => r.From == reason && r.When.IsMatch(diagnostic)).To ?? reason;
+    /// <summary>Applies the stage rules to a reason decided from text or status, given the SMTP command refused (CONN, HELO, MAIL, RCPT, DATA).</summary>
+    public string AdjustForStage(string reason, string? command) =>
+        command is null ? reason : StageRules.FirstOrDefault(r => r.Command == command && r.From.Contains(reason)).To ?? reason;
 
     public bool IsHard(string reason, string? status) =>
         HardReasons.Contains(reason) || (HardWhenPermanent.Contains(reason) && status is { Length: > 0 } && status[0] == '5');
+
+    /// <summary>The stages a refusal can come at: connection, greeting, MAIL FROM, RCPT TO, DATA.</summary>
+    public static readonly IReadOnlyList<string> SmtpCommands = ["CONN", "HELO", "MAIL", "RCPT", "DATA"];
 
     public static BounceRules Parse(string json, string source)
     {
@@ -125,9 +128,9 @@ public sealed class BounceRules
         {
             var root = JsonDocument.Parse(json).RootElement;
             var version = root.GetProperty("version").GetInt32();
-            if (version != 1)
+            if (version != 2)
             {
-                throw new InvalidOperationException($"{source}: 'version' must be 1");
+                throw new InvalidOperationException($"{source}: 'version' must be 2");
             }
 
             return new BounceRules(
@@ -147,10 +150,13 @@ public sealed class BounceRules
                     r.GetProperty("header").GetString()!, Compile(r.GetProperty("pattern").GetString(), $"{source}: headerRules[{i}].pattern"), r.GetProperty("reason").GetString()!)).ToList(),
                 ComplaintSubjects = root.GetProperty("complaintSubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: complaintSubjects[{i}]")).ToArray(),
                 StageRules = root.GetProperty("stageRules").EnumerateArray().Select((r, i) => (
-                    r.GetProperty("from").GetString()!, r.GetProperty("to").GetString()!, Compile(r.GetProperty("when").GetString(), $"{source}: stageRules[{i}].when"))).ToList(),
+                    (IReadOnlySet<string>)r.GetProperty("from").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                    r.GetProperty("to").GetString()!,
+                    r.GetProperty("command").GetString() is { } command && SmtpCommands.Contains(command) ? command
+                        : throw new InvalidOperationException($"{source}: stageRules[{i}].command must be one of {string.Join(", ", SmtpCommands)}"))).ToList(),
             };
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException || (ex is InvalidOperationException && !ex.Message.StartsWith(source, StringComparison.Ordinal)))
         {
             throw new InvalidOperationException($"{source}: {ex.Message}", ex);
         }

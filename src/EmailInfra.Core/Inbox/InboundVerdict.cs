@@ -12,6 +12,9 @@ public sealed record FailedRecipient(string Address, string? Status, string? Act
     /// <summary>The SMTP reply code found in the diagnostic, as text ("550"), if any.</summary>
     public string? ReplyCode { get; init; }
 
+    /// <summary>The SMTP stage the remote server refused at, when the bounce says: CONN, HELO, MAIL, RCPT or DATA.</summary>
+    public string? Command { get; init; }
+
     /// <summary>userunknown, mailboxfull, hostunknown, blocked, spamdetected, … (see bounce-rules.json).</summary>
     public string Reason { get; init; } = "undefined";
 

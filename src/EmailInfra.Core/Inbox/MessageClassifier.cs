@@ -174,8 +174,10 @@ public static partial class MessageClassifier
             status = PreferredStatus(status, diagnostic);
 
             // When the DSN gives no diagnostic, the human-readable notice often carries the server's words.
-            var evidence = diagnostic ?? NoticeAbout(notice, address);
-            recipients.Add(Recipient(address, status, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules));
+            var about = NoticeAbout(notice, address);
+            var evidence = diagnostic ?? about;
+            var command = SmtpCommand(diagnostic) ?? SmtpCommand(about) ?? TranscriptCommand(notice, address, report.StatusGroups.Count <= 2);
+            recipients.Add(Recipient(address, status, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command));
         }
 
         return new BounceVerdict(recipients, OriginalMessageId(parts));
@@ -208,8 +210,9 @@ public static partial class MessageClassifier
         return field is null or "5.0.0" or "4.0.0" or "4.4.7" or "5.4.7" || field[0] == inText.Value[0] ? inText.Value : field;
     }
 
-    private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules)
+    private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules, string? command = null)
     {
+        command ??= SmtpCommand(diagnostic);
         var replyCode = diagnostic is null ? null : ReplyCode().Match(diagnostic) is { Success: true } m ? m.Groups[1].Value : null;
         if (status is null && replyCode is not null)
         {
@@ -221,7 +224,7 @@ public static partial class MessageClassifier
             status ??= "2.0.0";
         }
 
-        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, diagnostic), diagnostic);
+        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, diagnostic), command);
 
         // a temporary status on a final failure means the queue gave up retrying: unless the words said more, it expired
         if (string.Equals(action, "failed", StringComparison.Ordinal) && status is ['4', ..] && reason is "networkerror" or "onhold" or "undefined" or "systemerror")
@@ -231,6 +234,7 @@ public static partial class MessageClassifier
         return new FailedRecipient(address, status, action, diagnostic, remoteMta)
         {
             ReplyCode = replyCode,
+            Command = command,
             Reason = reason,
             // a delay or a temporary failure is never hard, whatever its words
             IsHard = rules.IsHard(reason, status) && action != "delayed" && status is not ['4', ..],
@@ -277,7 +281,7 @@ public static partial class MessageClassifier
                 }
 
                 seen.Add(address);
-                found.Add(Recipient(address, status, "failed", window.Length > 1000 ? window[..1000] : window, null, rules));
+                found.Add(Recipient(address, status, "failed", window.Length > 1000 ? window[..1000] : window, null, rules, SmtpCommand(window) ?? TranscriptCommand(text, address, false)));
             }
         }
 
@@ -286,6 +290,55 @@ public static partial class MessageClassifier
         return found.Select(r => r.Status is null && r.ReplyCode is null
             ? Recipient(r.Address, noticeStatus, r.Action, text.Length > 2000 ? text[..2000] : text, null, rules)
             : r).ToList();
+    }
+
+    /// <summary>
+    /// The SMTP stage a refusal answered, as the bounce's words put it: Postfix "(in reply to end of DATA command)" and
+    /// "refused to talk to me", Exim "after RCPT TO:", "after end of data", "after initial connection", and the like.
+    /// </summary>
+    private static string? SmtpCommand(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || StageWords().Match(text) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var words = match.Value.ToUpperInvariant();
+        return words.Contains("DATA", StringComparison.Ordinal) || words.Contains("END OF", StringComparison.Ordinal) ? "DATA"
+            : words.Contains("RCPT", StringComparison.Ordinal) ? "RCPT"
+            : words.Contains("MAIL", StringComparison.Ordinal) ? "MAIL"
+            : words.Contains("HELO", StringComparison.Ordinal) || words.Contains("EHLO", StringComparison.Ordinal) ? "HELO"
+            : "CONN";
+    }
+
+    /// <summary>
+    /// Sendmail-style transcripts ("&gt;&gt;&gt; DATA" then "&lt;&lt;&lt; 550 ..."): the command the first refusal answered. Read only
+    /// when the transcript names the address, or when the bounce is about one recipient.
+    /// </summary>
+    private static string? TranscriptCommand(string? text, string address, bool single)
+    {
+        if (string.IsNullOrEmpty(text) || !text.Contains(">>> ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string? last = null;
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith(">>> ", StringComparison.Ordinal))
+            {
+                last = line[4..];
+            }
+            else if (last is not null && TranscriptRefusal().IsMatch(line) && (single || line.Contains(address, StringComparison.OrdinalIgnoreCase) || last.Contains(address, StringComparison.OrdinalIgnoreCase)))
+            {
+                // With pipelining the RCPT answers arrive after ">>> DATA": sendmail's "<address>... text" echo marks one.
+                return SendmailRecipientEcho().IsMatch(line) ? "RCPT"
+                    : SmtpCommand("after " + last) ?? (last.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase) ? "RCPT" : null);
+            }
+        }
+
+        return null;
     }
 
     private static bool IsDaemon(string address, bool allowPostmaster) =>
@@ -415,6 +468,15 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"(?im)^(-+ ?(this is a copy|original message|below this line|the header of the original|returned message|unsent message)|content-type: message/rfc822|------ (this is|original)|message headers follow|original message headers)", RegexOptions.None, 200)]
     private static partial Regex OriginalMarker();
+
+    [GeneratedRegex(@"(?i)(in reply to (end of )?(DATA|RCPT TO|MAIL FROM|EHLO|HELO|RSET|QUIT)|after (end of data|DATA|RCPT TO|MAIL FROM|EHLO|HELO|initial connection|pipelined (MAIL FROM|RCPT TO|DATA))|refused to talk to me|did not like our (RCPT TO|MAIL FROM|DATA|EHLO|HELO)|\[(RCPT_TO|MAIL_FROM|DATA)\])")]
+    private static partial Regex StageWords();
+
+    [GeneratedRegex(@"<[^<>\s]+@[^<>\s]+>\.\.\.")]
+    private static partial Regex SendmailRecipientEcho();
+
+    [GeneratedRegex(@"^<<< [45]\d\d")]
+    private static partial Regex TranscriptRefusal();
 
     [GeneratedRegex(@"(?i)^\s*(message-id|in-reply-to|references)\s*:")]
     private static partial Regex IdLine();
