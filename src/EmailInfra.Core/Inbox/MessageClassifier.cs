@@ -227,7 +227,9 @@ public static partial class MessageClassifier
         var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, diagnostic), command);
 
         // a temporary status on a final failure means the queue gave up retrying: unless the words said more, it expired
-        if (string.Equals(action, "failed", StringComparison.Ordinal) && status is ['4', ..] && reason is "networkerror" or "onhold" or "undefined" or "systemerror")
+        // (a name that failed to resolve stays a network error: DNS answered, or did not, every time it was asked)
+        if (string.Equals(action, "failed", StringComparison.Ordinal) && status is ['4', ..]
+            && (reason is "onhold" or "undefined" or "systemerror" || (reason == "networkerror" && (diagnostic is null || !DnsWords().IsMatch(diagnostic)))))
         {
             reason = "expired";
         }
@@ -287,8 +289,8 @@ public static partial class MessageClassifier
 
         // An address with no words of its own gets those of the whole notice.
         var noticeStatus = EnhancedStatus().Match(text) is { Success: true } ns ? ns.Value : null;
-        return found.Select(r => r.Status is null && r.ReplyCode is null
-            ? Recipient(r.Address, noticeStatus, r.Action, text.Length > 2000 ? text[..2000] : text, null, rules)
+        return found.Select(r => r.Status is null && r.ReplyCode is null && r.Reason == "undefined"
+            ? Recipient(r.Address, noticeStatus, r.Action, Unfold(text.Length > 2000 ? text[..2000] : text), null, rules, r.Command)
             : r).ToList();
     }
 
@@ -471,6 +473,9 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"(?i)(in reply to (end of )?(DATA|RCPT TO|MAIL FROM|EHLO|HELO|RSET|QUIT)|after (end of data|DATA|RCPT TO|MAIL FROM|EHLO|HELO|initial connection|pipelined (MAIL FROM|RCPT TO|DATA))|refused to talk to me|did not like our (RCPT TO|MAIL FROM|DATA|EHLO|HELO)|\[(RCPT_TO|MAIL_FROM|DATA)\])")]
     private static partial Regex StageWords();
+
+    [GeneratedRegex(@"(?i)\bdns\b|name service|\blookup\b")]
+    private static partial Regex DnsWords();
 
     [GeneratedRegex(@"<[^<>\s]+@[^<>\s]+>\.\.\.")]
     private static partial Regex SendmailRecipientEcho();
