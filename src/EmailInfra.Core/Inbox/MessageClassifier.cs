@@ -462,7 +462,7 @@ public static partial class MessageClassifier
     [GeneratedRegex(@"(?i)\b(delayed|will be retried|try again later|temporar(y|ily)|deferred)\b")]
     private static partial Regex TemporaryWords();
 
-    [GeneratedRegex(@"(?:^|[\s(:;])([245]\d\d)(?:[\s\-]|$)")]
+    [GeneratedRegex(@"(?:^|[\s(:;])([245]\d\d)(?:[\s\-,]|$)")]
     private static partial Regex ReplyCode();
 
     [GeneratedRegex(@"[A-Za-z0-9._%+'=\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
