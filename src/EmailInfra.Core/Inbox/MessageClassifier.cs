@@ -87,7 +87,11 @@ public static partial class MessageClassifier
             if (named.Count > 0)
             {
                 recipients = named.Select(address => recipients.FirstOrDefault(r => r.Address == address)
-                    ?? Recipient(address, EnhancedStatus().Match(text) is { Success: true } st ? st.Value : null, "failed", NoticeAbout(text, address) ?? Unfold(text.Length > 2000 ? text[..2000] : text), null, rules)).ToList();
+                    ?? Reconsidered(
+                        Recipient(address, EnhancedStatus().Match(text) is { Success: true } st ? st.Value : null, "failed", NoticeAbout(text, address) ?? Unfold(text.Length > 2000 ? text[..2000] : text), null, rules),
+                        [Unfold(text.Length > 2000 ? text[..2000] : text)],
+                        rules,
+                        alsoOnhold: false)).ToList();
             }
 
             // a provider's own bounce format, recognised by its headers, decides what the words could not
@@ -171,16 +175,45 @@ public static partial class MessageClassifier
             var diagnostic = Unfold(StripType(group["Diagnostic-Code"]));
             var status = StatusOf(group["Status"]);
             var action = group["Action"]?.Trim().ToLowerInvariant();
-            status = PreferredStatus(status, diagnostic);
-
-            // When the DSN gives no diagnostic, the human-readable notice often carries the server's words.
+            // When the DSN gives no diagnostic, or only the first line of a multi-line reply ("550-5.7.1 ..."), the
+            // human-readable notice carries the server's words.
             var about = NoticeAbout(notice, address);
-            var evidence = diagnostic ?? about;
+            var evidence = diagnostic is not null && MultilineReply().IsMatch(diagnostic) ? diagnostic + " " + TranscriptReplies(notice, diagnostic[..3]) : diagnostic ?? about;
             var command = SmtpCommand(diagnostic) ?? SmtpCommand(about) ?? TranscriptCommand(notice, address, report.StatusGroups.Count <= 2);
-            recipients.Add(Recipient(address, status, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command));
+            var failed = Recipient(address, PreferredStatus(status, evidence), action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command);
+
+            // A bare code or a program's exit status says nothing: the notice's words for this recipient, else the whole notice, decide.
+            failed = Reconsidered(failed, [about], rules, alsoOnhold: true);
+            recipients.Add(Reconsidered(failed, [Unfold(notice is { Length: > 2000 } ? notice[..2000] : notice)], rules, alsoOnhold: true));
         }
 
         return new BounceVerdict(recipients, OriginalMessageId(parts));
+    }
+
+    /// <summary>
+    /// A recipient whose words decided nothing (undefined; onhold too when alsoOnhold) judged again by wider text, nearest
+    /// first. A whole notice is wide: its generic sentences ("was not delivered") must not overrule a server's "on hold".
+    /// </summary>
+    private static FailedRecipient Reconsidered(FailedRecipient failed, IEnumerable<string?> wider, BounceRules rules, bool alsoOnhold)
+    {
+        foreach (var words in wider)
+        {
+            if (failed.Reason != "undefined" && !(alsoOnhold && failed.Reason == "onhold"))
+            {
+                break;
+            }
+
+            if (words is not null && words != failed.Diagnostic)
+            {
+                var reason = rules.AdjustForStage(rules.ReasonFor(failed.Status, words), failed.Command ?? SmtpCommand(words));
+                if (reason is not ("undefined" or "onhold"))
+                {
+                    failed = failed with { Reason = reason, IsHard = rules.IsHard(reason, failed.Status) && failed.Action != "delayed" && failed.Status is not ['4', ..] };
+                }
+            }
+        }
+
+        return failed;
     }
 
     /// <summary>A bounce whose failures without any code get RFC 3463's "other or undefined" status of the right class (permanent or temporary).</summary>
@@ -261,9 +294,9 @@ public static partial class MessageClassifier
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
         {
-            if (IdLine().IsMatch(lines[i]))
+            if (IdLine().IsMatch(lines[i]) || ContactLine().IsMatch(lines[i]))
             {
-                continue; // a Message-ID looks like an address
+                continue; // a Message-ID looks like an address; "please contact <postmaster@...>" names no recipient
             }
 
             foreach (Match match in AddressInText().Matches(lines[i]))
@@ -275,7 +308,7 @@ public static partial class MessageClassifier
                 }
 
                 // the server's words: this line and the next few, until a blank line or another address
-                var window = string.Join(' ', lines.Skip(i).Take(6).TakeWhile((l, k) => k == 0 || (l.Trim().Length > 0 && !AddressInText().IsMatch(l))).Select(l => l.Trim()));
+                var window = string.Join(' ', lines.Skip(i).Take(6).TakeWhile((l, k) => k == 0 || (l.Trim().Length > 0 && !NamesAnotherAddress(l, address))).Select(l => l.Trim()));
                 var status = EnhancedStatus().Match(window) is { Success: true } s ? s.Value : null;
                 if (status is null && ReplyCode().Match(window) is { Success: false } && found.Count > 0)
                 {
@@ -343,6 +376,13 @@ public static partial class MessageClassifier
         return null;
     }
 
+    private static bool NamesAnotherAddress(string line, string address) =>
+        AddressInText().Matches(line).Any(m => !m.Value.Trim('<', '>', '"', '\'', '.', ':', ';', ',').Equals(address, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The server's reply lines with one code in a Sendmail transcript ("&lt;&lt;&lt; 550-5.7.1 ..."), joined: a multi-line reply whole.</summary>
+    private static string TranscriptReplies(string? notice, string code) =>
+        notice is null ? string.Empty : string.Join(' ', notice.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("<<< " + code, StringComparison.Ordinal)).Select(l => l[4..]));
+
     private static bool IsDaemon(string address, bool allowPostmaster) =>
         address.StartsWith("mailer-daemon@", StringComparison.Ordinal) || (!allowPostmaster && address.StartsWith("postmaster@", StringComparison.Ordinal));
 
@@ -373,7 +413,11 @@ public static partial class MessageClassifier
 
         var end = notice.IndexOf("\n\n", at, StringComparison.Ordinal);
         var excerpt = notice[at..(end < 0 ? Math.Min(notice.Length, at + 600) : Math.Min(end, at + 600))];
-        return Unfold(excerpt);
+
+        // the words about this address end where a line names another one
+        var lines = excerpt.Split('\n');
+        var own = lines.Skip(1).TakeWhile(l => !NamesAnotherAddress(l, address)).Count() + 1;
+        return Unfold(string.Join('\n', lines.Take(own)));
     }
 
     private static IEnumerable<MimeEntity> Flatten(MimeEntity? body)
@@ -482,6 +526,12 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"^<<< [45]\d\d")]
     private static partial Regex TranscriptRefusal();
+
+    [GeneratedRegex(@"^\d{3}-\d")]
+    private static partial Regex MultilineReply();
+
+    [GeneratedRegex(@"(?i)(please contact|for further assistance|for assistance|contact your (system|mail) administrator)")]
+    private static partial Regex ContactLine();
 
     [GeneratedRegex(@"(?i)^\s*(message-id|in-reply-to|references)\s*:")]
     private static partial Regex IdLine();
