@@ -310,7 +310,8 @@ public static partial class MessageClassifier
                 // the server's words: this line and the next few, until a blank line or another address
                 var window = string.Join(' ', lines.Skip(i).Take(6).TakeWhile((l, k) => k == 0 || (l.Trim().Length > 0 && !NamesAnotherAddress(l, address))).Select(l => l.Trim()));
                 var status = EnhancedStatus().Match(window) is { Success: true } s ? s.Value : null;
-                if (status is null && ReplyCode().Match(window) is { Success: false } && found.Count > 0)
+                // after the first, an address counts only with a server's code or words that name a cause next to it
+                if (status is null && ReplyCode().Match(window) is { Success: false } && found.Count > 0 && rules.ReasonFor(null, window) is "undefined" or "onhold")
                 {
                     continue;
                 }
