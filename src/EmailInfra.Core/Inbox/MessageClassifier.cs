@@ -75,7 +75,8 @@ public static partial class MessageClassifier
 
         var from = message.Headers[HeaderId.From] ?? string.Empty;
         var subject = message.Subject ?? string.Empty;
-        var looksLikeBounce = rules.BounceSenders.Any(r => r.IsMatch(from)) || rules.BounceSubjects.Any(r => r.IsMatch(subject));
+        var looksLikeBounce = rules.BounceSenders.Any(r => r.IsMatch(from)) || rules.BounceSubjects.Any(r => r.IsMatch(subject))
+            || parts.OfType<MessageDeliveryStatus>().Any(); // a delivery-status report whose fields name nobody: its text may
         if (looksLikeBounce && !rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
         {
             var (text, full) = BounceText(parts);
@@ -280,28 +281,30 @@ public static partial class MessageClassifier
     private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules)
     {
         // The bounce's own addressee is usually the original sender, named in the notice too: skip it, unless it is the only address there is.
-        // A postmaster address is usually the bounce's signature, but can be the recipient that failed: tried last.
-        var found = TextRecipients(text, message, rules, excludeAddressee: true, allowPostmaster: false);
-        found = found.Count > 0 ? found : TextRecipients(text, message, rules, excludeAddressee: false, allowPostmaster: false);
-        return found.Count > 0 ? found : TextRecipients(text, message, rules, excludeAddressee: false, allowPostmaster: true);
+        // A postmaster address is usually the bounce's signature, and a quoted "To: list@..." header names the original's
+        // addressees, but either can be the recipient that failed: tried last.
+        var found = TextRecipients(text, message, rules, excludeAddressee: true, allowPostmaster: false, skipHeaderLines: true);
+        found = found.Count > 0 ? found : TextRecipients(text, message, rules, excludeAddressee: false, allowPostmaster: false, skipHeaderLines: true);
+        return found.Count > 0 ? found : TextRecipients(text, message, rules, excludeAddressee: false, allowPostmaster: true, skipHeaderLines: false);
     }
 
-    private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules, bool excludeAddressee, bool allowPostmaster)
+    private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules, bool excludeAddressee, bool allowPostmaster, bool skipHeaderLines)
     {
+        var listing = false; // the first recipient stood alone on its line: later lone addresses are the same list
         var own = new HashSet<string>((excludeAddressee ? message.To.Mailboxes : []).Concat(message.From.Mailboxes).Select(m => m.Address.ToLowerInvariant()), StringComparer.Ordinal);
         var lines = text.Split('\n');
         var found = new List<FailedRecipient>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
         {
-            if (IdLine().IsMatch(lines[i]) || ContactLine().IsMatch(lines[i]))
+            if (IdLine().IsMatch(lines[i]) || ContactLine().IsMatch(lines[i]) || (skipHeaderLines && QuotedHeaderLine().IsMatch(lines[i])))
             {
                 continue; // a Message-ID looks like an address; "please contact <postmaster@...>" names no recipient
             }
 
             foreach (Match match in AddressInText().Matches(lines[i]))
             {
-                var address = match.Value.Trim('<', '>', '"', '\'', '.', ':', ';', ',').ToLowerInvariant();
+                var address = Bare(match.Value);
                 if (own.Contains(address) || seen.Contains(address) || IsDaemon(address, allowPostmaster))
                 {
                     continue;
@@ -311,10 +314,13 @@ public static partial class MessageClassifier
                 var window = string.Join(' ', lines.Skip(i).Take(6).TakeWhile((l, k) => k == 0 || (l.Trim().Length > 0 && !NamesAnotherAddress(l, address))).Select(l => l.Trim()));
                 var status = EnhancedStatus().Match(window) is { Success: true } s ? s.Value : null;
                 // after the first, an address counts only with a server's code or words that name a cause next to it
-                if (status is null && ReplyCode().Match(window) is { Success: false } && found.Count > 0 && rules.ReasonFor(null, window) is "undefined" or "onhold")
+                var alone = LoneAddress().IsMatch(lines[i]);
+                if (status is null && ReplyCode().Match(window) is { Success: false } && found.Count > 0 && rules.ReasonFor(null, window) is "undefined" or "onhold" && !(listing && alone))
                 {
                     continue;
                 }
+
+                listing = found.Count == 0 ? alone : listing;
 
                 seen.Add(address);
                 found.Add(Recipient(address, status, "failed", window.Length > 1000 ? window[..1000] : window, null, rules, SmtpCommand(window) ?? TranscriptCommand(text, address, false)));
@@ -378,7 +384,14 @@ public static partial class MessageClassifier
     }
 
     private static bool NamesAnotherAddress(string line, string address) =>
-        AddressInText().Matches(line).Any(m => !m.Value.Trim('<', '>', '"', '\'', '.', ':', ';', ',').Equals(address, StringComparison.OrdinalIgnoreCase));
+        AddressInText().Matches(line).Select(m => Bare(m.Value)).Any(other => !other.Equals(address, StringComparison.OrdinalIgnoreCase) && !IsDaemon(other, allowPostmaster: false));
+
+    /// <summary>An address as found in prose: brackets and punctuation around it, and Exchange's "SMTP=" in front, removed.</summary>
+    private static string Bare(string found)
+    {
+        var address = found.Trim('<', '>', '"', '\'', '.', ':', ';', ',').ToLowerInvariant();
+        return address.StartsWith("smtp=", StringComparison.Ordinal) ? address[5..] : address;
+    }
 
     /// <summary>The server's reply lines with one code in a Sendmail transcript ("&lt;&lt;&lt; 550-5.7.1 ..."), joined: a multi-line reply whole.</summary>
     private static string TranscriptReplies(string? notice, string code) =>
@@ -527,6 +540,12 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"^<<< [45]\d\d")]
     private static partial Regex TranscriptRefusal();
+
+    [GeneratedRegex(@"(?i)^\s*(to|cc|bcc|from|reply-to|sender|return-path|delivered-to|list-[a-z]+|x-[a-z-]+)\s*:")]
+    private static partial Regex QuotedHeaderLine();
+
+    [GeneratedRegex(@"^\s*<?[^\s<>]+@[^\s<>]+>?:?\s*$")]
+    private static partial Regex LoneAddress();
 
     [GeneratedRegex(@"^\d{3}-\d")]
     private static partial Regex MultilineReply();
