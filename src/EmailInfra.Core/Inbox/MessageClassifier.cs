@@ -404,7 +404,7 @@ public static partial class MessageClassifier
     private static (string Notice, string Full) BounceText(List<MimeEntity> parts)
     {
         // A report whose boundary never appears (broken MIME) keeps all its text in the preamble.
-        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? HtmlTag().Replace(p.Text ?? string.Empty, " ") : p.Text ?? string.Empty).FirstOrDefault()
+        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? System.Net.WebUtility.HtmlDecode(HtmlTag().Replace(p.Text ?? string.Empty, " ")) : p.Text ?? string.Empty).FirstOrDefault()
             ?? parts.OfType<Multipart>().Select(m => m.Preamble).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p)) ?? string.Empty;
         full = full.Replace("\r\n", "\n", StringComparison.Ordinal);
         full = full.Length > MaxScannedChars ? full[..MaxScannedChars] : full;
