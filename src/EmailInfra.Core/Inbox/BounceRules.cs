@@ -29,6 +29,7 @@ public sealed class BounceRules
     {
         Version = version;
         TextRules = textRules;
+        textMatchers = textRules.Select(r => (r.Reason, new Regex(string.Join('|', r.Patterns.Select(p => "(?:" + p + ")")), RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200)))).ToList();
         StatusReasons = statusReasons;
         HardReasons = hardReasons;
         HardWhenPermanent = hardWhenPermanent;
@@ -42,6 +43,9 @@ public sealed class BounceRules
     public int Version { get; }
 
     public IReadOnlyList<(string Reason, Regex[] Patterns)> TextRules { get; }
+
+    // One alternation per rule: a text is scanned once per rule rather than once per pattern (each was validated alone).
+    private IReadOnlyList<(string Reason, Regex AnyPattern)> textMatchers = [];
 
     public IReadOnlyList<(string Status, string Reason)> StatusReasons { get; }
 
@@ -83,9 +87,9 @@ public sealed class BounceRules
 
         if (!string.IsNullOrWhiteSpace(diagnostic))
         {
-            foreach (var (reason, patterns) in TextRules)
+            foreach (var (reason, anyPattern) in textMatchers)
             {
-                if (reason != "delivered" && patterns.Any(p => p.IsMatch(diagnostic)))
+                if (reason != "delivered" && anyPattern.IsMatch(diagnostic))
                 {
                     return reason;
                 }

@@ -59,14 +59,17 @@ public static partial class MessageClassifier
             return new ComplaintVerdict("abuse", forwarded.To.Mailboxes.Select(m => m.Address.ToLowerInvariant()).ToList(), forwarded.MessageId);
         }
 
-        if (parts.OfType<TextPart>().FirstOrDefault(p => p.IsPlain) is { } plain && AmazonSesNotification.Read(plain.Text ?? string.Empty, rules) is { } ses)
+        // Decoded once: the notice's text is read by several steps below.
+        var plain = parts.OfType<TextPart>().FirstOrDefault(p => p.IsPlain);
+        var plainText = plain?.Text;
+        if (plainText is not null && AmazonSesNotification.Read(plainText, rules) is { } ses)
         {
             return ses;
         }
 
         if (parts.OfType<MessageDeliveryStatus>().FirstOrDefault() is { } status)
         {
-            var bounce = Bounce(message, status, parts, rules);
+            var bounce = Bounce(status, plainText, rules, parts);
             if (bounce.Recipients.Count > 0)
             {
                 return WithStatusClass(bounce);
@@ -79,7 +82,7 @@ public static partial class MessageClassifier
             || parts.OfType<MessageDeliveryStatus>().Any(); // a delivery-status report whose fields name nobody: its text may
         if (looksLikeBounce && !rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
         {
-            var (text, full) = BounceText(parts);
+            var (text, full) = BounceText(parts, plain, plainText);
             var recipients = TextRecipients(text, message, rules);
 
             // Exim and Google name the failed recipients in a header: trust it over addresses found in the prose
@@ -87,10 +90,11 @@ public static partial class MessageClassifier
             var named = AddressInText().Matches(failedHeader).Select(m => m.Value.ToLowerInvariant()).Distinct().ToList();
             if (named.Count > 0)
             {
+                var whole = Unfold(text.Length > 2000 ? text[..2000] : text);
                 recipients = named.Select(address => recipients.FirstOrDefault(r => r.Address == address)
                     ?? Reconsidered(
-                        Recipient(address, EnhancedStatus().Match(text) is { Success: true } st ? st.Value : null, "failed", NoticeAbout(text, address) ?? Unfold(text.Length > 2000 ? text[..2000] : text), null, rules),
-                        [Unfold(text.Length > 2000 ? text[..2000] : text)],
+                        Recipient(address, EnhancedStatus().Match(text) is { Success: true } st ? st.Value : null, "failed", NoticeAbout(text, address) ?? whole, null, rules),
+                        [whole],
                         rules,
                         alsoOnhold: false)).ToList();
             }
@@ -153,11 +157,11 @@ public static partial class MessageClassifier
         return new ComplaintVerdict(type, recipients, OriginalMessageId(parts) ?? MessageIds.Parse(fields["Original-Message-ID"]));
     }
 
-    private static BounceVerdict Bounce(MimeMessage message, MessageDeliveryStatus report, List<MimeEntity> parts, BounceRules rules)
+    private static BounceVerdict Bounce(MessageDeliveryStatus report, string? notice, BounceRules rules, List<MimeEntity> parts)
     {
         var recipients = new List<FailedRecipient>();
         string? perMessageMta = null;
-        var notice = parts.OfType<TextPart>().FirstOrDefault(p => p.IsPlain)?.Text;
+        string? whole = null;
         for (var i = 0; i < report.StatusGroups.Count; i++)
         {
             var group = report.StatusGroups[i];
@@ -185,7 +189,13 @@ public static partial class MessageClassifier
 
             // A bare code or a program's exit status says nothing: the notice's words for this recipient, else the whole notice, decide.
             failed = Reconsidered(failed, [about], rules, alsoOnhold: true);
-            recipients.Add(Reconsidered(failed, [Unfold(notice is { Length: > 2000 } ? notice[..2000] : notice)], rules, alsoOnhold: true));
+            if (failed.Reason is "undefined" or "onhold")
+            {
+                whole ??= Unfold(notice is { Length: > 2000 } ? notice[..2000] : notice);
+                failed = Reconsidered(failed, [whole], rules, alsoOnhold: true);
+            }
+
+            recipients.Add(failed);
         }
 
         return new BounceVerdict(recipients, OriginalMessageId(parts));
@@ -329,8 +339,9 @@ public static partial class MessageClassifier
 
         // An address with no words of its own gets those of the whole notice.
         var noticeStatus = EnhancedStatus().Match(text) is { Success: true } ns ? ns.Value : null;
+        string? whole = null;
         return found.Select(r => r.Status is null && r.ReplyCode is null && r.Reason == "undefined"
-            ? Recipient(r.Address, noticeStatus, r.Action, Unfold(text.Length > 2000 ? text[..2000] : text), null, rules, r.Command)
+            ? Recipient(r.Address, noticeStatus, r.Action, whole ??= Unfold(text.Length > 2000 ? text[..2000] : text), null, rules, r.Command)
             : r).ToList();
     }
 
@@ -401,10 +412,10 @@ public static partial class MessageClassifier
         address.StartsWith("mailer-daemon@", StringComparison.Ordinal) || (!allowPostmaster && address.StartsWith("postmaster@", StringComparison.Ordinal));
 
     /// <summary>The notice part of a bounce (without the returned original message), and the whole text.</summary>
-    private static (string Notice, string Full) BounceText(List<MimeEntity> parts)
+    private static (string Notice, string Full) BounceText(List<MimeEntity> parts, TextPart? plain, string? plainText)
     {
         // A report whose boundary never appears (broken MIME) keeps all its text in the preamble.
-        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? System.Net.WebUtility.HtmlDecode(HtmlTag().Replace(p.Text ?? string.Empty, " ")) : p.Text ?? string.Empty).FirstOrDefault()
+        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? System.Net.WebUtility.HtmlDecode(HtmlTag().Replace(p.Text ?? string.Empty, " ")) : (ReferenceEquals(p, plain) ? plainText : p.Text) ?? string.Empty).FirstOrDefault()
             ?? parts.OfType<Multipart>().Select(m => m.Preamble).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p)) ?? string.Empty;
         full = full.Replace("\r\n", "\n", StringComparison.Ordinal);
         full = full.Length > MaxScannedChars ? full[..MaxScannedChars] : full;
@@ -511,8 +522,35 @@ public static partial class MessageClassifier
         return (semicolon >= 0 && semicolon < 12 ? value[(semicolon + 1)..] : value).Trim();
     }
 
-    private static string? Unfold(string? value) =>
-        value is null ? null : string.Join(' ', value.Split(['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>Line breaks and runs of whitespace to single spaces, trimmed (one pass: it runs over whole notices).</summary>
+    private static string? Unfold(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = new System.Text.StringBuilder(value.Length);
+        var space = false;
+        foreach (var c in value)
+        {
+            if (c is '\r' or '\n' or '\t' or ' ')
+            {
+                space = text.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                text.Append(' ');
+                space = false;
+            }
+
+            text.Append(c);
+        }
+
+        return text.ToString();
+    }
 
     [GeneratedRegex(@"\b[245]\.\d{1,3}\.\d{1,3}\b")]
     private static partial Regex EnhancedStatus();
