@@ -103,6 +103,83 @@ public class MessageClassifierTests
     }
 
     [Fact]
+    public void Classify_UnknownUserRefusedAfterData_IsFiltered_ButAtRcptIsUserUnknown()
+    {
+        static string Notice(string stage) => $$"""
+            From: Mail Delivery System <MAILER-DAEMON@mail.rig.test>
+            Subject: Undelivered Mail Returned to Sender
+            To: alice@alpha.test
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+            --B
+            Content-Type: text/plain
+
+            <gone@remote.test>: host mx.remote.test[192.0.2.7] said: 550 Unknown user
+                gone@remote.test (in reply to {{stage}} command)
+
+            --B
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mail.rig.test
+
+            Final-Recipient: rfc822; gone@remote.test
+            Action: failed
+            Status: 5.0.0
+            Diagnostic-Code: smtp; 550 Unknown user gone@remote.test
+
+            --B--
+            """;
+
+        var afterData = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(Notice("end of DATA")))).Recipients);
+        Assert.Equal(("DATA", "filtered"), (afterData.Command, afterData.Reason));
+        var atRcpt = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(Notice("RCPT TO")))).Recipients);
+        Assert.Equal(("RCPT", "userunknown", true), (atRcpt.Command, atRcpt.Reason, atRcpt.IsHard));
+    }
+
+    [Fact]
+    public void Classify_SendmailPipelinedTranscript_TakesTheRcptAnswerAfterData_ForTheRcptStage()
+    {
+        var message = Parse("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@mail.rig.test>
+            Subject: Returned mail: see transcript for details
+            To: alice@alpha.test
+
+            The original message was received at Sat, 28 Nov 2026 09:00:00 GMT
+
+               ----- The following addresses had permanent fatal errors -----
+            <gone@remote.test>
+                (reason: 550 5.1.1 <gone@remote.test>... User Unknown)
+
+               ----- Transcript of session follows -----
+            ... while talking to mx.remote.test.:
+            >>> DATA
+            <<< 550 5.1.1 <gone@remote.test>... User Unknown
+            550 5.1.1 <gone@remote.test>... User unknown
+            <<< 503 5.0.0 Need RCPT (recipient)
+            """);
+        var failed = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("gone@remote.test", "5.1.1", "RCPT", "userunknown"), (failed.Address, failed.Status, failed.Command, failed.Reason));
+    }
+
+    [Fact]
+    public void Classify_FailureWithoutAnyCode_GetsTheGenericStatusOfItsClass()
+    {
+        var message = Parse("""
+            From: Mail Delivery System <MAILER-DAEMON@mail.rig.test>
+            Subject: Mail delivery failed
+            To: alice@alpha.test
+
+            The following address failed:
+
+              gone@remote.test
+                mailbox is full
+            """);
+        var failed = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("5.0.0", "mailboxfull", false), (failed.Status, failed.Reason, failed.IsHard));
+    }
+
+    [Fact]
     public void Classify_AmazonSesNotices_InsideAnSnsEnvelope_BecomeBounceComplaintAndDelivery()
     {
         static MimeMessage Sns(string notice) => Parse($$"""
