@@ -83,7 +83,7 @@ public static partial class MessageClassifier
         if (looksLikeBounce && !rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
         {
             var (text, full) = BounceText(parts, plain, plainText);
-            var recipients = TextRecipients(text, message, rules);
+            var recipients = Addressed(TextRecipients(text, message, rules), text, full, parts, message, rules);
 
             // Exim and Google name the failed recipients in a header: trust it over addresses found in the prose
             var failedHeader = string.Join(',', message.Headers.Where(h => h.Field.Equals("X-Failed-Recipients", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
@@ -288,6 +288,45 @@ public static partial class MessageClassifier
     }
 
     /// <summary>Failed recipients of a free-text bounce (qmail, Exim, Sendmail, Exchange, providers): addresses in the notice with the server's words near them.</summary>
+    /// <summary>
+    /// When the addresses a notice names come without a server's code and none of them is an envelope recipient of the
+    /// original message ("for &lt;...&gt;" in its Received lines; its To may be a list), the envelope recipients the
+    /// notice does name are the failed ones.
+    /// </summary>
+    private static List<FailedRecipient> Addressed(List<FailedRecipient> found, string notice, string full, List<MimeEntity> parts, MimeMessage message, BounceRules rules)
+    {
+        if (found.Count == 0 || found.Any(r => r.Status is not null || r.ReplyCode is not null))
+        {
+            return found;
+        }
+
+        var addressed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (Match m in ReceivedFor().Matches(full))
+        {
+            addressed.Add(Bare(m.Groups[1].Value));
+        }
+
+        foreach (var original in parts.OfType<MessagePart>().Select(p => p.Message).OfType<MimeMessage>())
+        {
+            foreach (var received in original.Headers.Where(h => h.Id == HeaderId.Received))
+            {
+                foreach (Match m in ReceivedFor().Matches("Received: " + received.Value))
+                {
+                    addressed.Add(Bare(m.Groups[1].Value));
+                }
+            }
+        }
+
+        addressed.ExceptWith(message.To.Mailboxes.Concat(message.From.Mailboxes).Select(a => a.Address.ToLowerInvariant()));
+        if (addressed.Count == 0 || found.Any(r => addressed.Contains(r.Address)))
+        {
+            return found;
+        }
+
+        var named = addressed.Where(a => notice.Contains(a, StringComparison.OrdinalIgnoreCase)).ToList();
+        return named.Count == 0 ? found : named.Select(a => Reconsidered(Recipient(a, null, "failed", NoticeAbout(notice, a), null, rules), [Unfold(notice)], rules, alsoOnhold: false)).ToList();
+    }
+
     private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules)
     {
         // The bounce's own addressee is usually the original sender, named in the notice too: skip it, unless it is the only address there is.
@@ -584,6 +623,9 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"^\s*<?[^\s<>]+@[^\s<>]+>?:?\s*$")]
     private static partial Regex LoneAddress();
+
+    [GeneratedRegex(@"(?im)^>?\s*received:[^\n]*?\bfor <([^<>\s]+@[^<>\s]+)>")]
+    private static partial Regex ReceivedFor();
 
     [GeneratedRegex(@"^\d{3}-\d")]
     private static partial Regex MultilineReply();

@@ -180,6 +180,26 @@ public class MessageClassifierTests
     }
 
     [Fact]
+    public void Classify_NoticeWithoutCodes_TakesTheEnvelopeRecipientOverOtherAddressesItMentions()
+    {
+        var message = Parse("""
+            From: postmaster@remote.test (Automated response)
+            Subject: FAILED MAIL to "gone"
+            To: alice@alpha.test
+
+            The standard form of address here is firstname.lastname@remote.test. The address
+            your message was sent to, gone@remote.test, did not match any of ours.
+
+            Original message as received is as follows:
+            >Received: from mail.alpha.test by mx.remote.test with ESMTP id X1 for <gone@remote.test>; Sat, 28 Nov 2026 09:00:00 +0000
+            >From: alice@alpha.test
+            >Subject: hello
+            """);
+        var failed = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal("gone@remote.test", failed.Address);
+    }
+
+    [Fact]
     public void Classify_AmazonSesNotices_InsideAnSnsEnvelope_BecomeBounceComplaintAndDelivery()
     {
         static MimeMessage Sns(string notice) => Parse($$"""
