@@ -202,6 +202,21 @@ public static partial class MessageClassifier
     }
 
     /// <summary>
+    /// A multi-line reply's words as one sentence: "550-5.7.1 Messages with multiple 550-5.7.1 addresses in From:" has
+    /// the continuation lines' codes removed (the first code stays), so phrases split across lines still match.
+    /// </summary>
+    private static string? Sentences(string? diagnostic)
+    {
+        if (diagnostic is null || ContinuationCode().Match(diagnostic) is not { Success: true } first)
+        {
+            return diagnostic;
+        }
+
+        var rest = first.Index + first.Length;
+        return diagnostic[..rest] + ContinuationCode().Replace(diagnostic[rest..], string.Empty);
+    }
+
+    /// <summary>
     /// A recipient whose words decided nothing (undefined; onhold too when alsoOnhold) judged again by wider text, nearest
     /// first. A whole notice is wide: its generic sentences ("was not delivered") must not overrule a server's "on hold".
     /// </summary>
@@ -268,7 +283,7 @@ public static partial class MessageClassifier
             status ??= "2.0.0";
         }
 
-        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, diagnostic), command);
+        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, Sentences(diagnostic)), command);
 
         // a temporary status on a final failure means the queue gave up retrying: unless the words said more, it expired
         // (a name that failed to resolve stays a network error: DNS answered, or did not, every time it was asked)
@@ -346,7 +361,7 @@ public static partial class MessageClassifier
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
         {
-            if (IdLine().IsMatch(lines[i]) || ContactLine().IsMatch(lines[i]) || (skipHeaderLines && QuotedHeaderLine().IsMatch(lines[i])))
+            if (IdLine().IsMatch(lines[i]) || ContactLine().IsMatch(lines[i]) || (i > 0 && ContactEnd().IsMatch(lines[i - 1])) || (skipHeaderLines && QuotedHeaderLine().IsMatch(lines[i])))
             {
                 continue; // a Message-ID looks like an address; "please contact <postmaster@...>" names no recipient
             }
@@ -415,17 +430,21 @@ public static partial class MessageClassifier
         }
 
         string? last = null;
-        foreach (var raw in text.Split('\n'))
+        var lines = text.Split('\n');
+        for (var n = 0; n < lines.Length; n++)
         {
-            var line = raw.Trim();
+            var line = lines[n].Trim();
             if (line.StartsWith(">>> ", StringComparison.Ordinal))
             {
                 last = line[4..];
             }
             else if (last is not null && TranscriptRefusal().IsMatch(line) && (single || line.Contains(address, StringComparison.OrdinalIgnoreCase) || last.Contains(address, StringComparison.OrdinalIgnoreCase)))
             {
-                // With pipelining the RCPT answers arrive after ">>> DATA": sendmail's "<address>... text" echo marks one.
-                return SendmailRecipientEcho().IsMatch(line) ? "RCPT"
+                // With pipelining the RCPT answers arrive after ">>> DATA": sendmail's "<address>... text" echo marks one,
+                // and so does the server's later complaint that no recipient was accepted.
+                var pipelinedRcpt = SendmailRecipientEcho().IsMatch(line) || PostfixRecipientEcho().IsMatch(line)
+                    || (last.StartsWith("DATA", StringComparison.OrdinalIgnoreCase) && lines.Skip(n + 1).Any(l => NoRecipientAccepted().IsMatch(l)));
+                return pipelinedRcpt ? "RCPT"
                     : SmtpCommand("after " + last) ?? (last.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase) ? "RCPT" : null);
             }
         }
@@ -612,6 +631,12 @@ public static partial class MessageClassifier
     [GeneratedRegex(@"(?i)\bdns\b|name service|\blookup\b")]
     private static partial Regex DnsWords();
 
+    [GeneratedRegex(@"^<<< [45]\d\d[ -](\d\.\d{1,3}\.\d{1,3} )?<[^<>\s]+@[^<>\s]+>:")]
+    private static partial Regex PostfixRecipientEcho();
+
+    [GeneratedRegex(@"(?i)(no valid recipients|rcpt commands were rejected|need rcpt|rcpt first|must precede data)")]
+    private static partial Regex NoRecipientAccepted();
+
     [GeneratedRegex(@"<[^<>\s]+@[^<>\s]+>\.\.\.")]
     private static partial Regex SendmailRecipientEcho();
 
@@ -626,6 +651,12 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"(?im)^>?\s*received:[^\n]*?\bfor <([^<>\s]+@[^<>\s]+)>")]
     private static partial Regex ReceivedFor();
+
+    [GeneratedRegex(@"\b[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}\s+|\b[245]\d\d-")]
+    private static partial Regex ContinuationCode();
+
+    [GeneratedRegex(@"(?i)(please contact|contact|write to|send (mail|a message) to)\s*$")]
+    private static partial Regex ContactEnd();
 
     [GeneratedRegex(@"^\d{3}-\d")]
     private static partial Regex MultilineReply();
