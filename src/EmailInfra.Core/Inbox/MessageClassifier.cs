@@ -288,7 +288,8 @@ public static partial class MessageClassifier
         // a temporary status on a final failure means the queue gave up retrying: unless the words said more, it expired
         // (a name that failed to resolve stays a network error: DNS answered, or did not, every time it was asked)
         if (string.Equals(action, "failed", StringComparison.Ordinal) && status is ['4', ..]
-            && (reason is "onhold" or "undefined" or "systemerror" || (reason == "networkerror" && (diagnostic is null || !DnsWords().IsMatch(diagnostic)))))
+            && (reason is "onhold" or "undefined" or "systemerror"
+                || (reason == "networkerror" && status is "4.0.0" or "4.4.1" or "4.4.7" && (diagnostic is null || !DnsWords().IsMatch(diagnostic)))))
         {
             reason = "expired";
         }
