@@ -52,7 +52,7 @@ public sealed class BounceRules
     public IReadOnlySet<string> HardReasons { get; }
 
     /// <summary>Reasons that change with the SMTP command the refusal answered (an unknown user refused after DATA is "filtered").</summary>
-    public IReadOnlyList<(IReadOnlySet<string> From, string To, string Command)> StageRules { get; private init; } = [];
+    public IReadOnlyList<(IReadOnlySet<string> From, string To, string Command, Regex? UnlessStatus)> StageRules { get; private init; } = [];
 
     /// <summary>Reasons decided by a header of the bounce itself (a provider's own format), when the text decides nothing better.</summary>
     public IReadOnlyList<(string Header, Regex Pattern, string Reason)> HeaderRules { get; private init; } = [];
@@ -116,9 +116,12 @@ public sealed class BounceRules
         return "undefined";
     }
 
-    /// <summary>Applies the stage rules to a reason decided from text or status, given the SMTP command refused (CONN, HELO, MAIL, RCPT, DATA).</summary>
-    public string AdjustForStage(string reason, string? command) =>
-        command is null ? reason : StageRules.FirstOrDefault(r => r.Command == command && r.From.Contains(reason)).To ?? reason;
+    /// <summary>
+    /// Applies the stage rules to a reason decided from text or status, given the SMTP command refused (CONN, HELO,
+    /// MAIL, RCPT, DATA; NONE when the bounce does not say) and the status (a rule may stand aside for some codes).
+    /// </summary>
+    public string AdjustForStage(string reason, string? command, string? status = null) =>
+        StageRules.FirstOrDefault(r => r.Command == (command ?? "NONE") && r.From.Contains(reason) && !(status is not null && r.UnlessStatus?.IsMatch(status) == true)).To ?? reason;
 
     public bool IsHard(string reason, string? status) =>
         HardReasons.Contains(reason) || (HardWhenPermanent.Contains(reason) && status is { Length: > 0 } && status[0] == '5');
@@ -156,8 +159,9 @@ public sealed class BounceRules
                 StageRules = root.GetProperty("stageRules").EnumerateArray().Select((r, i) => (
                     (IReadOnlySet<string>)r.GetProperty("from").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
                     r.GetProperty("to").GetString()!,
-                    r.GetProperty("command").GetString() is { } command && SmtpCommands.Contains(command) ? command
-                        : throw new InvalidOperationException($"{source}: stageRules[{i}].command must be one of {string.Join(", ", SmtpCommands)}"))).ToList(),
+                    r.GetProperty("command").GetString() is { } command && (SmtpCommands.Contains(command) || command == "NONE") ? command
+                        : throw new InvalidOperationException($"{source}: stageRules[{i}].command must be one of {string.Join(", ", SmtpCommands)} or NONE"),
+                    r.TryGetProperty("unlessStatus", out var unless) ? Compile(unless.GetString(), $"{source}: stageRules[{i}].unlessStatus") : null)).ToList(),
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException || (ex is InvalidOperationException && !ex.Message.StartsWith(source, StringComparison.Ordinal)))

@@ -231,7 +231,7 @@ public static partial class MessageClassifier
 
             if (words is not null && words != failed.Diagnostic)
             {
-                var reason = rules.AdjustForStage(rules.ReasonFor(failed.Status, words), failed.Command ?? SmtpCommand(words));
+                var reason = rules.AdjustForStage(rules.ReasonFor(failed.Status, words), failed.Command ?? SmtpCommand(words), failed.Status);
                 if (reason is not ("undefined" or "onhold"))
                 {
                     failed = failed with { Reason = reason, IsHard = rules.IsHard(reason, failed.Status) && failed.Action != "delayed" && failed.Status is not ['4', ..] };
@@ -283,7 +283,7 @@ public static partial class MessageClassifier
             status ??= "2.0.0";
         }
 
-        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, Sentences(diagnostic)), command);
+        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, Sentences(diagnostic)), command, status);
 
         // a temporary status on a final failure means the queue gave up retrying: unless the words said more, it expired
         // (a name that failed to resolve stays a network error: DNS answered, or did not, every time it was asked)
@@ -413,7 +413,7 @@ public static partial class MessageClassifier
 
         var words = match.Value.ToUpperInvariant();
         return words.Contains("DATA", StringComparison.Ordinal) || words.Contains("END OF", StringComparison.Ordinal) ? "DATA"
-            : words.Contains("RCPT", StringComparison.Ordinal) ? "RCPT"
+            : words.Contains("RCPT", StringComparison.Ordinal) || words.Contains("RECIPIENT", StringComparison.Ordinal) ? "RCPT"
             : words.Contains("MAIL", StringComparison.Ordinal) ? "MAIL"
             : words.Contains("HELO", StringComparison.Ordinal) || words.Contains("EHLO", StringComparison.Ordinal) ? "HELO"
             : "CONN";
@@ -626,7 +626,7 @@ public static partial class MessageClassifier
     [GeneratedRegex(@"(?im)^(-+ ?(this is a copy|original message|below this line|the header of the original|returned message|unsent message)|content-type: message/rfc822|------ (this is|original)|message headers follow|original message headers)", RegexOptions.None, 200)]
     private static partial Regex OriginalMarker();
 
-    [GeneratedRegex(@"(?i)(in reply to (end of )?(DATA|RCPT TO|MAIL FROM|EHLO|HELO|RSET|QUIT)|after (end of data|DATA|RCPT TO|MAIL FROM|EHLO|HELO|initial connection|pipelined (MAIL FROM|RCPT TO|DATA))|refused to talk to me|did not like our (RCPT TO|MAIL FROM|DATA|EHLO|HELO)|\[(RCPT_TO|MAIL_FROM|DATA)\])")]
+    [GeneratedRegex(@"(?i)(in reply to (end of )?(DATA|RCPT TO|MAIL FROM|EHLO|HELO|RSET|QUIT)|after (end of data|DATA|RCPT TO|MAIL FROM|EHLO|HELO|initial connection|pipelined (MAIL FROM|RCPT TO|DATA))|refused to talk to me|did not like our (RCPT TO|MAIL FROM|DATA|EHLO|HELO)|\[(RCPT_TO|MAIL_FROM|DATA)\]|does not like recipient|RCPT TO:?<)")]
     private static partial Regex StageWords();
 
     [GeneratedRegex(@"(?i)\bdns\b|name service|\blookup\b")]

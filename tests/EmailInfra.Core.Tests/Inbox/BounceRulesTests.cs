@@ -34,7 +34,7 @@ public class BounceRulesTests
         var json = Shipped();
         json["stageRules"]![0]!["command"] = "QUIT";
         var error = Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json"));
-        Assert.StartsWith("custom.json: stageRules[0].command must be one of CONN, HELO, MAIL, RCPT, DATA", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("custom.json: stageRules[0].command must be one of CONN, HELO, MAIL, RCPT, DATA or NONE", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
