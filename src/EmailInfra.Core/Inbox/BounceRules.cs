@@ -29,7 +29,7 @@ public sealed class BounceRules
     {
         Version = version;
         TextRules = textRules;
-        textMatchers = textRules.Select(r => (r.Reason, new Regex(string.Join('|', r.Patterns.Select(p => "(?:" + p + ")")), RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200)))).ToList();
+        textMatchers = textRules.Select(r => (r.Reason, new Regex(string.Join('|', r.Patterns.Select(p => "(?:" + p + ")")), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout))).ToList();
         StatusReasons = statusReasons;
         HardReasons = hardReasons;
         HardWhenPermanent = hardWhenPermanent;
@@ -37,6 +37,10 @@ public sealed class BounceRules
         BounceSubjects = bounceSubjects;
         BounceSenders = bounceSenders;
     }
+
+    // Guards against a pattern that backtracks without end; generous, because a busy machine must not turn a slow
+    // match into a failed classification.
+    private static readonly TimeSpan RuleTimeout = TimeSpan.FromSeconds(1);
 
     public static BounceRules Default => Embedded.Value;
 
@@ -174,7 +178,7 @@ public sealed class BounceRules
     {
         try
         {
-            return new Regex(pattern ?? throw new InvalidOperationException($"{key} must be a string"), RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+            return new Regex(pattern ?? throw new InvalidOperationException($"{key} must be a string"), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout);
         }
         catch (ArgumentException ex)
         {

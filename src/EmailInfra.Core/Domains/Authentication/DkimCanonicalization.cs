@@ -157,26 +157,7 @@ internal static class DkimCanonicalization
             return body[..end] + "\r\n";
         }
 
-        var text = new StringBuilder(body.Length);
-        var emptyLines = 0;
-        foreach (var line in Lines(body))
-        {
-            var reduced = ReduceWhitespace(line);
-            if (reduced.Length == 0)
-            {
-                emptyLines++;
-                continue;
-            }
-
-            for (; emptyLines > 0; emptyLines--)
-            {
-                text.Append("\r\n");
-            }
-
-            text.Append(reduced).Append("\r\n");
-        }
-
-        return text.ToString();
+        return AppendLines(new StringBuilder(body.Length), body, ReduceWhitespace, heldEmptyLines: 0).ToString();
     }
 
     /// <summary>What a DomainKeys signature hashed: the chosen header lines, the empty separator line and the body, each canonicalized, trailing empty lines dropped.</summary>
@@ -189,25 +170,30 @@ internal static class DkimCanonicalization
         }
 
         // The separator counts as a body line: like trailing empty lines, it is emitted only when a non-empty line follows.
-        var emptyLines = 1;
+        return AppendLines(text, body, algorithm == "nofws" ? StripWhitespace : line => line, heldEmptyLines: 1).ToString();
+    }
+
+    /// <summary>The body's lines, each canonicalized and CRLF-ended; empty ones are held back until a non-empty line follows, so trailing ones vanish.</summary>
+    private static StringBuilder AppendLines(StringBuilder text, string body, Func<string, string> canonical, int heldEmptyLines)
+    {
         foreach (var line in Lines(body))
         {
-            var canonical = algorithm == "nofws" ? StripWhitespace(line) : line;
-            if (canonical.Length == 0)
+            var written = canonical(line);
+            if (written.Length == 0)
             {
-                emptyLines++;
+                heldEmptyLines++;
                 continue;
             }
 
-            for (; emptyLines > 0; emptyLines--)
+            for (; heldEmptyLines > 0; heldEmptyLines--)
             {
                 text.Append("\r\n");
             }
 
-            text.Append(canonical).Append("\r\n");
+            text.Append(written).Append("\r\n");
         }
 
-        return text.ToString();
+        return text;
     }
 
     /// <summary>A DKIM-Signature field as it enters its own hash: the b= value (with its surrounding whitespace) emptied, the final CRLF dropped.</summary>
