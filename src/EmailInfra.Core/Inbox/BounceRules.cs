@@ -30,6 +30,19 @@ public sealed class BounceRules
         Version = version;
         TextRules = textRules;
         textMatchers = textRules.Select(r => (r.Reason, new Regex(string.Join('|', r.Patterns.Select(p => "(?:" + p + ")")), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout))).ToList();
+
+        // A compiled regex is JIT-compiled on its first match, inside the match's timeout: done here, once, so a busy
+        // machine's JIT never counts against a real message (a warm-up that times out has still compiled).
+        foreach (var (_, matcher) in textMatchers)
+        {
+            try
+            {
+                matcher.IsMatch("warm-up");
+            }
+            catch (RegexMatchTimeoutException)
+            {
+            }
+        }
         StatusReasons = statusReasons;
         HardReasons = hardReasons;
         HardWhenPermanent = hardWhenPermanent;
@@ -174,11 +187,12 @@ public sealed class BounceRules
         }
     }
 
-    private static Regex Compile(string? pattern, string key)
+    /// <summary>One pattern, validated (its key named when it is not a regular expression); compiled to IL when it is matched directly.</summary>
+    private static Regex Compile(string? pattern, string key, bool compiled = true)
     {
         try
         {
-            return new Regex(pattern ?? throw new InvalidOperationException($"{key} must be a string"), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout);
+            return new Regex(pattern ?? throw new InvalidOperationException($"{key} must be a string"), RegexOptions.CultureInvariant | (compiled ? RegexOptions.Compiled : RegexOptions.None), RuleTimeout);
         }
         catch (ArgumentException ex)
         {
