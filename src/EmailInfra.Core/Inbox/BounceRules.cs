@@ -187,12 +187,12 @@ public sealed class BounceRules
         }
     }
 
-    /// <summary>One pattern, validated (its key named when it is not a regular expression); compiled to IL when it is matched directly.</summary>
-    private static Regex Compile(string? pattern, string key, bool compiled = true)
+    /// <summary>One pattern, validated (its key named when it is not a regular expression) and compiled to IL.</summary>
+    private static Regex Compile(string? pattern, string key)
     {
         try
         {
-            return new Regex(pattern ?? throw new InvalidOperationException($"{key} must be a string"), RegexOptions.CultureInvariant | (compiled ? RegexOptions.Compiled : RegexOptions.None), RuleTimeout);
+            return new Regex(pattern ?? throw new InvalidOperationException($"{key} must be a string"), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout);
         }
         catch (ArgumentException ex)
         {
