@@ -255,6 +255,13 @@ public static partial class MessageClassifier
     /// </summary>
     private static string? PreferredStatus(string? field, string? diagnostic)
     {
+        // A relay that quotes the remote server's reply ('5.7.1 <x>... Access denied', <421 4.4.2 Connection timed out>)
+        // wraps the server's own code in its words: that code says what happened.
+        if (diagnostic is not null && QuotedServerCode().Match(diagnostic) is { Success: true } quoted)
+        {
+            return quoted.Groups[1].Value;
+        }
+
         if (diagnostic is null || EnhancedStatus().Match(diagnostic) is not { Success: true } inText || inText.Value == field)
         {
             return field;
@@ -614,7 +621,10 @@ public static partial class MessageClassifier
     [GeneratedRegex(@"\b[245]\.\d{1,3}\.\d{1,3}\b")]
     private static partial Regex EnhancedStatus();
 
-    [GeneratedRegex(@"(?i)\b(delayed|will be retried|try again later|temporar(y|ily)|deferred)\b")]
+    [GeneratedRegex(@"['<]\s*(?:[245]\d\d[ -])?([245]\.\d{1,3}\.\d{1,3})\b")]
+    private static partial Regex QuotedServerCode();
+
+    [GeneratedRegex(@"(?i)\b(delayed|will be retried|try again later|temporar(y|ily)|deferred|retry timeout exceeded|have been failing for a long time)\b")]
     private static partial Regex TemporaryWords();
 
     [GeneratedRegex(@"(?:^|[\s(:;])([245]\d\d)(?:[\s\-,]|$)")]
