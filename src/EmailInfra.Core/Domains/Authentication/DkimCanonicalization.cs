@@ -114,33 +114,10 @@ internal static class DkimCanonicalization
         var colon = raw.IndexOf(':', StringComparison.Ordinal);
         var name = (colon > 0 ? raw[..colon] : raw).TrimEnd(' ', '\t').ToLowerInvariant();
         var value = colon > 0 ? raw[(colon + 1)..] : string.Empty;
-        var text = new StringBuilder(name.Length + value.Length + 3).Append(name).Append(':');
-        var pendingSpace = false;
-        var started = false;
-        foreach (var c in value)
-        {
-            if (c is '\r' or '\n')
-            {
-                continue; // unfolding: the CRLF goes, the whitespace after it is collapsed below
-            }
 
-            if (IsWsp(c))
-            {
-                pendingSpace = started;
-                continue;
-            }
-
-            if (pendingSpace)
-            {
-                text.Append(' ');
-                pendingSpace = false;
-            }
-
-            text.Append(c);
-            started = true;
-        }
-
-        return text.Append("\r\n").ToString();
+        // Unfolding removes the line breaks; the whitespace they leave is collapsed with the rest, none kept at either end.
+        var unfolded = value.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal);
+        return name + ":" + ReduceWhitespace(unfolded).TrimStart(' ') + "\r\n";
     }
 
     /// <summary>The body for a DKIM body hash: trailing empty lines removed and exactly one CRLF at the end (simple), whitespace also reduced (relaxed).</summary>
