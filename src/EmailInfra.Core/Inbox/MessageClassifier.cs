@@ -185,7 +185,8 @@ public static partial class MessageClassifier
             var about = NoticeAbout(notice, address);
             var evidence = diagnostic is not null && MultilineReply().IsMatch(diagnostic) ? diagnostic + " " + TranscriptReplies(notice, diagnostic[..3]) : diagnostic ?? about;
             var command = SmtpCommand(diagnostic) ?? SmtpCommand(about) ?? TranscriptCommand(notice, address, report.StatusGroups.Count <= 2);
-            var failed = Recipient(address, PreferredStatus(status, evidence), action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command);
+            var preferred = PreferredStatus(status, evidence);
+            var failed = Recipient(address, preferred, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command);
 
             // A bare code or a program's exit status says nothing: the notice's words for this recipient, else the whole notice, decide.
             failed = Reconsidered(failed, [about], rules, alsoOnhold: true);
@@ -193,6 +194,13 @@ public static partial class MessageClassifier
             {
                 whole ??= Unfold(notice is { Length: > 2000 } ? notice[..2000] : notice);
                 failed = Reconsidered(failed, [whole], rules, alsoOnhold: true);
+            }
+
+            // A generic status about the only recipient: the session transcript may carry the server's own code (it
+            // names the failure more exactly; the reason stays what the words decided).
+            if (preferred is null or "5.0.0" or "4.0.0" && report.StatusGroups.Count <= 2 && TranscriptCode(notice) is { } spoken && (preferred is null || spoken[0] == preferred[0]))
+            {
+                failed = failed with { Status = spoken };
             }
 
             recipients.Add(failed);
@@ -474,6 +482,13 @@ public static partial class MessageClassifier
     private static string TranscriptReplies(string? notice, string code) =>
         notice is null ? string.Empty : string.Join(' ', notice.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("<<< " + code, StringComparison.Ordinal)).Select(l => l[4..]));
 
+    /// <summary>The first enhanced code a server gave in the notice's session transcript ("554 5.3.0 ..." or "&lt;&lt;&lt; 550 5.1.1 ..."), if any.</summary>
+    private static string? TranscriptCode(string? notice)
+    {
+        var transcript = notice?.IndexOf("Transcript of session follows", StringComparison.OrdinalIgnoreCase) ?? -1;
+        return transcript >= 0 && TranscriptReplyCode().Match(notice!, transcript) is { Success: true } code ? code.Groups[1].Value : null;
+    }
+
     private static bool IsDaemon(string address, bool allowPostmaster) =>
         address.StartsWith("mailer-daemon@", StringComparison.Ordinal) || (!allowPostmaster && address.StartsWith("postmaster@", StringComparison.Ordinal));
 
@@ -496,7 +511,18 @@ public static partial class MessageClassifier
             return null;
         }
 
+        // The first mention outside a quoted "To: ..." of the original (which says nothing about the failure), else the first.
         var at = notice.IndexOf(address, StringComparison.OrdinalIgnoreCase);
+        for (var next = at; next >= 0; next = notice.IndexOf(address, next + address.Length, StringComparison.OrdinalIgnoreCase))
+        {
+            var lineStart = notice.LastIndexOf('\n', next) + 1;
+            if (!QuotedHeaderLine().IsMatch(notice.AsSpan(lineStart, next - lineStart)))
+            {
+                at = next;
+                break;
+            }
+        }
+
         if (at < 0)
         {
             return null;
@@ -620,6 +646,9 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"\b[245]\.\d{1,3}\.\d{1,3}\b")]
     private static partial Regex EnhancedStatus();
+
+    [GeneratedRegex(@"(?m)^\s*(?:<<< )?[45]\d\d[ -]([45]\.\d{1,3}\.\d{1,3})\b")]
+    private static partial Regex TranscriptReplyCode();
 
     [GeneratedRegex(@"['<]\s*(?:[245]\d\d[ -])?([245]\.\d{1,3}\.\d{1,3})\b")]
     private static partial Regex QuotedServerCode();
