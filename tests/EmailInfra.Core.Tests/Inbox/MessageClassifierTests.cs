@@ -200,6 +200,46 @@ public class MessageClassifierTests
     }
 
     [Fact]
+    public void Classify_DsnWithoutDiagnostic_ReadsTheNoticeWhereItReportsOnTheRecipient_NotTheQuotedTo()
+    {
+        var message = Parse("""
+            From: Internet Mail Delivery <postmaster@mx.rig.test>
+            Subject: Delivery Notification: Delivery has failed
+            To: alice@alpha.test
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+            --B
+            Content-Type: text/plain
+
+            This report relates to a message you sent with the following header fields:
+
+              From: alice@alpha.test
+              To: nomail@remote.test
+              Subject: hello
+
+            Your message cannot be delivered to the following recipients:
+
+              Recipient address: nomail@remote.test
+              Reason: host/domain does not accept mail
+
+            --B
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns;mx.rig.test
+
+            Original-recipient: rfc822;nomail@remote.test
+            Final-recipient: rfc822;nomail@remote.test
+            Action: failed
+            Status: 5.1.10
+
+            --B--
+            """);
+        var failed = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("nomail@remote.test", "notaccept", true), (failed.Address, failed.Reason, failed.IsHard));
+    }
+
+    [Fact]
     public void Classify_AmazonSesNotices_InsideAnSnsEnvelope_BecomeBounceComplaintAndDelivery()
     {
         static MimeMessage Sns(string notice) => Parse($$"""
