@@ -78,8 +78,9 @@ public static partial class MessageClassifier
 
         var from = message.Headers[HeaderId.From] ?? string.Empty;
         var subject = message.Subject ?? string.Empty;
+        // (a delivery-status report whose fields named nobody is read as text: its notice may name the recipients)
         var looksLikeBounce = rules.BounceSenders.Any(r => r.IsMatch(from)) || rules.BounceSubjects.Any(r => r.IsMatch(subject))
-            || parts.OfType<MessageDeliveryStatus>().Any(); // a delivery-status report whose fields name nobody: its text may
+            || parts.OfType<MessageDeliveryStatus>().Any();
         if (looksLikeBounce && !rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
         {
             var (text, full) = BounceText(parts, plain, plainText);

@@ -142,7 +142,7 @@ public static class DkimVerification
 
             domain = tags.GetValueOrDefault("d", string.Empty).ToLowerInvariant();
             selector = tags.GetValueOrDefault("s", string.Empty);
-            var signature = scheme == Dkim ? Dkim1(tags) : DomainKeys1(tags);
+            var signature = scheme == Dkim ? PrepareDkim(tags) : PrepareDomainKeys(tags);
             if (signature.Problem is { } unusable)
             {
                 return Result("invalid", unusable);
@@ -189,7 +189,7 @@ public static class DkimVerification
         }
 
         /// <summary>A DKIM-Signature (v=1, v=0.5 or the drafts without v=) checked and prepared for hashing.</summary>
-        private Signature Dkim1(Dictionary<string, string> tags)
+        private Signature PrepareDkim(Dictionary<string, string> tags)
         {
             var version = tags.GetValueOrDefault("v");
             if (version is not (null or "1" or "0.5"))
@@ -301,7 +301,7 @@ public static class DkimVerification
         }
 
         /// <summary>A DomainKey-Signature (RFC 4870) checked and prepared: it covers the fields after it, then the body, in one hash.</summary>
-        private Signature DomainKeys1(Dictionary<string, string> tags)
+        private Signature PrepareDomainKeys(Dictionary<string, string> tags)
         {
             var algorithm = tags.GetValueOrDefault("a", "rsa-sha1").ToLowerInvariant();
             if (algorithm != "rsa-sha1")
@@ -478,25 +478,7 @@ public static class DkimVerification
                 return bytes.Length == 32 ? new PublicKey { Ed25519 = bytes } : Refused($"Ed25519 key of {bytes.Length} bytes (32 expected)");
             }
 
-            var rsa = RSA.Create();
-            try
-            {
-                try
-                {
-                    rsa.ImportSubjectPublicKeyInfo(bytes, out _);
-                }
-                catch (CryptographicException)
-                {
-                    rsa.ImportRSAPublicKey(bytes, out _); // some publish the bare RSAPublicKey
-                }
-
-                return new PublicKey { Rsa = rsa };
-            }
-            catch (CryptographicException)
-            {
-                rsa.Dispose();
-                return Refused("p= is not an RSA public key");
-            }
+            return DkimKey.ImportRsa(bytes) is { } rsa ? new PublicKey { Rsa = rsa } : Refused("p= is not an RSA public key");
         }
 
         public bool Verifies(HashAlgorithmName hashName, byte[] headerData, byte[] signature)

@@ -460,25 +460,13 @@ public static class DkimKey
             return new AuditFinding(check, AuditStatus.Fail, $"unknown key type k={type}", evidence, fix);
         }
 
-        int bits;
-        try
-        {
-            using var rsa = RSA.Create();
-            try
-            {
-                rsa.ImportSubjectPublicKeyInfo(key, out _);
-            }
-            catch (CryptographicException)
-            {
-                rsa.ImportRSAPublicKey(key, out _); // some publish the bare RSAPublicKey
-            }
-
-            bits = rsa.KeySize;
-        }
-        catch (CryptographicException)
+        using var rsa = ImportRsa(key);
+        if (rsa is null)
         {
             return new AuditFinding(check, AuditStatus.Fail, "p= does not hold an RSA public key", evidence, fix);
         }
+
+        var bits = rsa.KeySize;
 
         evidence.Add(string.Create(CultureInfo.InvariantCulture, $"RSA {bits} bits"));
         return bits switch
@@ -487,6 +475,30 @@ public static class DkimKey
             < 2048 => new AuditFinding(check, AuditStatus.Warn, $"{bits}-bit RSA key: works, but 2048 bits is the norm", evidence, fix),
             _ => new AuditFinding(check, AuditStatus.Pass, $"{bits}-bit RSA key", evidence),
         };
+    }
+
+    /// <summary>The RSA key of a p= value: a SubjectPublicKeyInfo, or the bare RSAPublicKey some publish; null when it is neither.</summary>
+    internal static RSA? ImportRsa(byte[] key)
+    {
+        var rsa = RSA.Create();
+        try
+        {
+            try
+            {
+                rsa.ImportSubjectPublicKeyInfo(key, out _);
+            }
+            catch (CryptographicException)
+            {
+                rsa.ImportRSAPublicKey(key, out _);
+            }
+
+            return rsa;
+        }
+        catch (CryptographicException)
+        {
+            rsa.Dispose();
+            return null;
+        }
     }
 
     /// <summary>tag=value pairs separated by ';', whitespace ignored (RFC 6376 3.2).</summary>
