@@ -27,21 +27,9 @@ public sealed class TableAuditHistory(StorageClients storage) : IAuditHistory, I
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<AuditReport>> ListAsync(string domain, int take, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(TableNames.AuditReports, cancellationToken).ConfigureAwait(false);
-        var list = new List<AuditReport>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(domain)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(new AuditReport(row.GetString("Domain"), row.GetDateTimeOffset("At") ?? default, JsonSerializer.Deserialize<List<AuditFinding>>(row.GetString("Findings"), Json) ?? []));
-            if (list.Count >= take)
-            {
-                break;
-            }
-        }
-
-        return list;
-    }
+    public Task<IReadOnlyList<AuditReport>> ListAsync(string domain, int take, CancellationToken cancellationToken) =>
+        NewestAsync(TableNames.AuditReports, domain, take, row => new AuditReport(
+            row.GetString("Domain"), row.GetDateTimeOffset("At") ?? default, JsonSerializer.Deserialize<List<AuditFinding>>(row.GetString("Findings"), Json) ?? []), cancellationToken);
 
     public async Task RecordAsync(HealthEvent healthEvent, CancellationToken cancellationToken)
     {
@@ -59,13 +47,18 @@ public sealed class TableAuditHistory(StorageClients storage) : IAuditHistory, I
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<HealthEvent>> ListEventsAsync(string scope, int take, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<HealthEvent>> ListEventsAsync(string scope, int take, CancellationToken cancellationToken) =>
+        NewestAsync(TableNames.HealthEvents, scope, take, row => new HealthEvent(
+            row.GetString("Scope"), row.GetDateTimeOffset("At") ?? default, row.GetString("Kind"), row.GetString("Evidence")), cancellationToken);
+
+    /// <summary>The first rows of a partition, which the inverted-ticks row keys make the newest.</summary>
+    private async Task<IReadOnlyList<T>> NewestAsync<T>(string tableName, string partition, int take, Func<TableEntity, T> read, CancellationToken cancellationToken)
     {
-        var table = await storage.TableAsync(TableNames.HealthEvents, cancellationToken).ConfigureAwait(false);
-        var list = new List<HealthEvent>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(scope)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        var table = await storage.TableAsync(tableName, cancellationToken).ConfigureAwait(false);
+        var list = new List<T>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(partition)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new HealthEvent(row.GetString("Scope"), row.GetDateTimeOffset("At") ?? default, row.GetString("Kind"), row.GetString("Evidence")));
+            list.Add(read(row));
             if (list.Count >= take)
             {
                 break;
