@@ -56,14 +56,12 @@ internal static class AmazonSesNotification
                 var permanent = bounce.TryGetProperty("bounceType", out var kind) && kind.GetString() == "Permanent";
                 var failed = Array(bounce, "bouncedRecipients").Select(r =>
                 {
-                    var diagnostic = Text(r, "diagnosticCode");
-                    var semicolon = diagnostic?.IndexOf(';', StringComparison.Ordinal) ?? -1;
-                    diagnostic = semicolon is >= 0 and < 12 ? diagnostic![(semicolon + 1)..].Trim() : diagnostic;
+                    var diagnostic = MessageClassifier.StripType(Text(r, "diagnosticCode"));
                     var status = Text(r, "status") ?? (permanent ? "5.0.0" : "4.0.0");
                     var reason = rules.ReasonFor(status, diagnostic);
-                    return new FailedRecipient(Text(r, "emailAddress")!.ToLowerInvariant(), status, Text(r, "action") ?? "failed", diagnostic, null)
+                    return new FailedRecipient((Text(r, "emailAddress") ?? string.Empty).ToLowerInvariant(), status, Text(r, "action") ?? "failed", diagnostic, null)
                     {
-                        ReplyCode = diagnostic is { Length: >= 3 } && char.IsAsciiDigit(diagnostic[0]) ? diagnostic[..3] : null,
+                        ReplyCode = MessageClassifier.ReplyCodeOf(diagnostic),
                         Reason = reason,
                         IsHard = permanent && rules.IsHard(reason, status),
                     };
@@ -76,10 +74,10 @@ internal static class AmazonSesNotification
 
             case "Delivery" when notice.TryGetProperty("delivery", out var delivery):
                 var response = Text(delivery, "smtpResponse");
-                var code = response?.Split(' ').FirstOrDefault(w => w.Count(c => c == '.') == 2 && char.IsAsciiDigit(w[0])) ?? "2.0.0";
+                var code = MessageClassifier.StatusOf(response) ?? "2.0.0";
                 var delivered = Array(delivery, "recipients").Where(r => r.ValueKind == JsonValueKind.String).Select(r => new FailedRecipient(r.GetString()!.ToLowerInvariant(), code, "delivered", response, null)
                 {
-                    ReplyCode = response is { Length: >= 3 } ? response[..3] : null,
+                    ReplyCode = MessageClassifier.ReplyCodeOf(response),
                     Reason = "delivered",
                 }).ToList();
                 return delivered.Count > 0 ? new BounceVerdict(delivered, messageId) : null;

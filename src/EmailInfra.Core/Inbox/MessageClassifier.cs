@@ -276,7 +276,7 @@ public static partial class MessageClassifier
             return field;
         }
 
-        var reply = ReplyCode().Match(diagnostic) is { Success: true } m ? m.Groups[1].Value : null;
+        var reply = ReplyCodeOf(diagnostic);
         if (reply is not null && reply[0] != inText.Value[0])
         {
             return field ?? inText.Value;
@@ -288,7 +288,7 @@ public static partial class MessageClassifier
     private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules, string? command = null)
     {
         command ??= SmtpCommand(diagnostic);
-        var replyCode = diagnostic is null ? null : ReplyCode().Match(diagnostic) is { Success: true } m ? m.Groups[1].Value : null;
+        var replyCode = ReplyCodeOf(diagnostic);
         if (status is null && replyCode is not null)
         {
             status = $"{replyCode[0]}.0.0";
@@ -590,7 +590,8 @@ public static partial class MessageClassifier
     private static string? OriginalMessageIdInText(string text) =>
         MessageIdLine().Match(text) is { Success: true } m ? m.Groups[1].Value : null;
 
-    private static string? StatusOf(string? value) =>
+    /// <summary>The first enhanced status code (RFC 3463) in a text, if any.</summary>
+    internal static string? StatusOf(string? value) =>
         value is null ? null : EnhancedStatus().Match(value) is { Success: true } m ? m.Value : null;
 
     private static string? Address(string? value)
@@ -604,7 +605,12 @@ public static partial class MessageClassifier
         return match.Success ? match.Value.Trim('<', '>').ToLowerInvariant() : null;
     }
 
-    private static string? StripType(string? value)
+    /// <summary>The SMTP reply code in a server's words ("550"), if any.</summary>
+    internal static string? ReplyCodeOf(string? text) =>
+        text is not null && ReplyCode().Match(text) is { Success: true } m ? m.Groups[1].Value : null;
+
+    /// <summary>A DSN field's value without its type ("smtp; 550 ..." → "550 ...").</summary>
+    internal static string? StripType(string? value)
     {
         if (value is null)
         {

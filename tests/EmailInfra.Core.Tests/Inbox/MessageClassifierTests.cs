@@ -262,7 +262,11 @@ public class MessageClassifierTests
         Assert.Equal(("abuse", "angry@remote.test"), (complaint.FeedbackType, Assert.Single(complaint.Recipients)));
 
         var delivery = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Sns("""{"notificationType":"Delivery","delivery":{"recipients":["ok@remote.test"],"smtpResponse":"250 2.6.0 Message received"}}""")));
-        Assert.Equal(("delivered", "2.6.0", false), (delivery.Recipients[0].Reason, delivery.Recipients[0].Status, delivery.Recipients[0].IsFailure));
+        Assert.Equal(("delivered", "2.6.0", "250", false), (delivery.Recipients[0].Reason, delivery.Recipients[0].Status, delivery.Recipients[0].ReplyCode, delivery.Recipients[0].IsFailure));
+
+        // a recipient without an address is dropped, a reply code is only ever a server's three digits, never a crash
+        var partial = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Sns("""{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bouncedRecipients":[{"status":"5.1.1"},{"emailAddress":"gone@remote.test","status":"5.1.1","diagnosticCode":"5.1.1 user unknown"}]}}""")));
+        Assert.Equal(("gone@remote.test", null), (Assert.Single(partial.Recipients).Address, partial.Recipients[0].ReplyCode));
     }
 
     [Fact]
