@@ -164,7 +164,7 @@ public static class DkimVerification
                 return Result("invalid", $"no key at {keyName}");
             }
 
-            var key = PublicKey.Parse(records[0], signature, scheme);
+            using var key = PublicKey.Parse(records[0], signature, scheme);
             if (key.Problem is { } refused)
             {
                 return Result("invalid", refused);
@@ -175,17 +175,14 @@ public static class DkimVerification
                 return Result("fail", $"RSA key of {weak.KeySize} bits (RFC 8301 requires 1024 or more)");
             }
 
-            using (key)
+            if (signature.BodyHash is { } expected && !CryptographicOperations.FixedTimeEquals(expected, Hash(signature.HashName, signature.BodyData!)))
             {
-                if (signature.BodyHash is { } expected && !CryptographicOperations.FixedTimeEquals(expected, Hash(signature.HashName, signature.BodyData!)))
-                {
-                    return Result("fail", "body hash does not match (body changed after signing)");
-                }
-
-                return key.Verifies(signature.HashName, signature.HeaderData!, signature.Claimed!)
-                    ? Result("pass", null)
-                    : Result("fail", "signature does not verify (signed header fields changed, or the wrong key)");
+                return Result("fail", "body hash does not match (body changed after signing)");
             }
+
+            return key.Verifies(signature.HashName, signature.HeaderData!, signature.Claimed!)
+                ? Result("pass", null)
+                : Result("fail", "signature does not verify (signed header fields changed, or the wrong key)");
         }
 
         /// <summary>A DKIM-Signature (v=1, v=0.5 or the drafts without v=) checked and prepared for hashing.</summary>
