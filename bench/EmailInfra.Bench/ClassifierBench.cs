@@ -64,9 +64,9 @@ internal static class ClassifierBench
             hardOk += ours is not null && ours.HardBounce == wantHard ? 1 : 0;
             feedbackOk += ours is not null && ours.FeedbackType == wantFeedback ? 1 : 0;
             Tally(perReason, wantReason, rOk);
-            if (!rOk)
+            if (!rOk || !sOk)
             {
-                misses.Add($"{file}#{index}: want {wantReason} {wantStatus}, got {ours?.Reason ?? "(none)"} {ours?.Status}");
+                misses.Add($"{file}#{index}: want {wantReason} {wantStatus}, got {ours?.Reason ?? "(none)"} {ours?.Status}{(sOk ? "" : "   [status]")}");
             }
         }
 

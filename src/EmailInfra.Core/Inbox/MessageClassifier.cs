@@ -80,7 +80,10 @@ public static partial class MessageClassifier
         var subject = message.Subject ?? string.Empty;
         // (a delivery-status report whose fields named nobody is read as text: its notice may name the recipients)
         var looksLikeBounce = rules.BounceSenders.Any(r => r.IsMatch(from)) || rules.BounceSubjects.Any(r => r.IsMatch(subject))
-            || parts.OfType<MessageDeliveryStatus>().Any();
+            || parts.OfType<MessageDeliveryStatus>().Any()
+            // a carrier's notice under a plain sender and subject ("Mail"): the original comes back attached and the
+            // notice's opening says it could not be delivered
+            || (plainText is not null && OriginalMessage(parts) is not null && rules.BounceSubjects.Any(r => r.IsMatch(plainText.Length > 500 ? plainText[..500] : plainText)));
         if (looksLikeBounce && !rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
         {
             var (text, full) = BounceText(parts, plain, plainText);
@@ -282,7 +285,8 @@ public static partial class MessageClassifier
             return field ?? inText.Value;
         }
 
-        return field is null or "5.0.0" or "4.0.0" or "4.4.7" or "5.4.7" || field[0] == inText.Value[0] ? inText.Value : field;
+        // the server's reply and its enhanced code agree: that is what the server said, whatever class the relay chose
+        return field is null or "5.0.0" or "4.0.0" or "4.4.7" or "5.4.7" || field[0] == inText.Value[0] || reply?[0] == inText.Value[0] ? inText.Value : field;
     }
 
     private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules, string? command = null)
@@ -393,7 +397,7 @@ public static partial class MessageClassifier
 
                 // the server's words: this line and the next few, until a blank line or another address
                 var window = string.Join(' ', lines.Skip(i).Take(6).TakeWhile((l, k) => k == 0 || (l.Trim().Length > 0 && !NamesAnotherAddress(l, address))).Select(l => l.Trim()));
-                var status = EnhancedStatus().Match(window) is { Success: true } s ? s.Value : null;
+                var status = PreferredStatus(null, window);
                 // after the first, an address counts only with a server's code or words that name a cause next to it
                 var alone = LoneAddress().IsMatch(lines[i]);
                 if (status is null && ReplyCode().Match(window) is { Success: false } && found.Count > 0 && rules.ReasonFor(null, window) is "undefined" or "onhold" && !(listing && alone))
@@ -409,11 +413,21 @@ public static partial class MessageClassifier
         }
 
         // An address with no words of its own gets those of the whole notice.
-        var noticeStatus = EnhancedStatus().Match(text) is { Success: true } ns ? ns.Value : null;
+        var noticeStatus = PreferredStatus(null, text);
         string? whole = null;
-        return found.Select(r => r.Status is null && r.ReplyCode is null && r.Reason == "undefined"
-            ? Recipient(r.Address, noticeStatus, r.Action, whole ??= Unfold(text.Length > 2000 ? text[..2000] : text), null, rules, r.Command)
+        // So does the only one named, when its own words carry no code (DragonFly puts the server's reply a paragraph below).
+        found = found.Select(r => r.Status is null && r.ReplyCode is null && (r.Reason == "undefined" || (found.Count == 1 && noticeStatus is not null))
+            ? Recipient(r.Address, noticeStatus, r.Action, whole ??= Unfold(text.Length > 2000 ? text[..2000] : text), null, rules, r.Command) is var wider
+                && (r.Reason == "undefined" || wider.Reason is not ("undefined" or "onhold")) ? wider : r with { Status = wider.Status, ReplyCode = wider.ReplyCode }
             : r).ToList();
+
+        // As in a report: a lone recipient's generic status takes the session transcript's code, when of the same class.
+        if (found.Count == 1 && found[0].Status is "5.0.0" or "4.0.0" && TranscriptCode(text) is { } spoken && spoken[0] == found[0].Status![0])
+        {
+            found[0] = found[0] with { Status = spoken };
+        }
+
+        return found;
     }
 
     /// <summary>

@@ -295,4 +295,122 @@ public class MessageClassifierTests
         var message = new MimeMessage { Body = body };
         Assert.IsType<OrdinaryVerdict>(MessageClassifier.Classify(message));
     }
+
+    [Fact]
+    public void Classify_TextNotice_TakesTheQuotedServerCodeOverTheRelaysOwn()
+    {
+        // a relay that gave up (4.4.7) quoting the last reply it had from the server (<421 4.4.2 ...>)
+        var message = Parse("""
+            From: MAILER-DAEMON@relay.test
+            To: alice@alpha.test
+            Subject: Delivery Status Notification (Failure)
+
+            An error occurred while trying to deliver the mail to the following recipients:
+            slow@remote.test
+
+            Technical report:
+            Diagnostic-Code: smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>
+            """);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("slow@remote.test", "4.4.2", "expired"), (recipient.Address, recipient.Status, recipient.Reason));
+    }
+
+    [Fact]
+    public void Classify_TextNotice_LoneRecipientTakesTheTranscriptsCodeAndTheNextParagraphsCode()
+    {
+        var sendmail = Parse("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+            To: alice@alpha.test
+            Subject: Returned mail: see transcript for details
+
+               ----- The following addresses had permanent fatal errors -----
+            <gone@nowhere.test>
+                (reason: 550 Host unknown)
+
+               ----- Transcript of session follows -----
+            550 5.1.2 <gone@nowhere.test>... Host unknown (Name server: nowhere.test: no data known)
+            """);
+        var first = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(sendmail)).Recipients);
+        Assert.Equal(("5.1.2", "hostunknown"), (first.Status, first.Reason));
+
+        // DragonFly: the address in one paragraph, the server's reply in the next
+        var dragonfly = Parse("""
+            From: MAILER-DAEMON <>
+            To: alice@alpha.test
+            Subject: Mail delivery failed
+
+            There was an error delivering your mail to <kept-out@remote.test>.
+
+            mx.remote.test [192.0.2.25] did not like our RCPT TO:
+            550 5.7.0 <kept-out@remote.test>: Recipient address rejected: Policy violation
+
+            Message headers follow.
+            """);
+        var second = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(dragonfly)).Recipients);
+        Assert.Equal(("kept-out@remote.test", "5.7.0", "550"), (second.Address, second.Status, second.ReplyCode));
+    }
+
+    [Fact]
+    public void Classify_ReportWhoseServerReplyAndCodeAgree_KeepsTheServersClass()
+    {
+        // Postfix filed a connection refusal as temporary (4.5.0); the server said 550 5.5.0
+        var message = Parse("""
+            From: MAILER-DAEMON@relay.test
+            To: alice@alpha.test
+            Subject: Undelivered Mail Returned to Sender
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+            --b
+            Content-Type: text/plain
+
+            <someone@remote.test>: host mx.remote.test[192.0.2.1] refused to talk to me: 550 5.5.0 Service refused
+            --b
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; relay.test
+
+            Final-Recipient: rfc822; someone@remote.test
+            Action: failed
+            Status: 4.5.0
+            Diagnostic-Code: smtp; 550 5.5.0 Service refused, please try later
+            --b--
+            """);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal("5.5.0", recipient.Status);
+    }
+
+    [Fact]
+    public void Classify_CarrierNoticeUnderAPlainSenderAndSubject_IsABounceWhenTheOriginalComesBack()
+    {
+        var notice = """
+            From: no-reply@carrier.test
+            To: alice@alpha.test
+            Subject: Mail
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="b"
+
+            --b
+            Content-Type: text/plain
+
+            Your mail sent on: Thu, 29 Apr 2013 00:00:00 +0900
+                 Could not be delivered to: <full@carrier.test>
+                 As their mailbox is full.
+            --b
+            Content-Type: message/rfc822
+
+            From: alice@alpha.test
+            To: full@carrier.test
+            Message-ID: <orig.3@alpha.test>
+            Subject: hello
+
+            hi
+            --b--
+            """;
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(notice))).Recipients);
+        Assert.Equal(("full@carrier.test", "mailboxfull"), (recipient.Address, recipient.Reason));
+
+        // a person forwarding a message with a note of their own is not a bounce
+        Assert.IsNotType<BounceVerdict>(MessageClassifier.Classify(Parse(notice.Replace("Could not be delivered to", "Have a look at this, sent to", StringComparison.Ordinal))));
+    }
 }
