@@ -71,6 +71,32 @@ public sealed class BounceRules
     /// <summary>Reasons that change with the SMTP command the refusal answered (an unknown user refused after DATA is "filtered").</summary>
     public IReadOnlyList<(IReadOnlySet<string> From, string To, string Command, Regex? UnlessStatus)> StageRules { get; private init; } = [];
 
+    /// <summary>
+    /// Replies that a provider or product is known to give at one stage only (Gmail's "the address couldn't be found" answers
+    /// RCPT TO): the stage when the bounce does not say it. A hint may be limited to hosts (the recipient's domain or the
+    /// remote MTA).
+    /// </summary>
+    public IReadOnlyList<(Regex Pattern, Regex? Host, string Command)> StageHints { get; private init; } = [];
+
+    /// <summary>The stage a known reply implies for a recipient at <paramref name="domain"/> (via <paramref name="remoteMta"/>), if a hint knows it.</summary>
+    public string? StageHintFor(string? diagnostic, string? domain, string? remoteMta)
+    {
+        if (string.IsNullOrEmpty(diagnostic))
+        {
+            return null;
+        }
+
+        foreach (var (pattern, host, command) in StageHints)
+        {
+            if ((host is null || (domain is not null && host.IsMatch(domain)) || (remoteMta is not null && host.IsMatch(remoteMta))) && pattern.IsMatch(diagnostic))
+            {
+                return command;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Reasons decided by a header of the bounce itself (a provider's own format), when the text decides nothing better.</summary>
     public IReadOnlyList<(string Header, Regex Pattern, string Reason)> HeaderRules { get; private init; } = [];
 
@@ -179,6 +205,11 @@ public sealed class BounceRules
                     r.GetProperty("command").GetString() is { } command && (SmtpCommands.Contains(command) || command == "NONE") ? command
                         : throw new InvalidOperationException($"{source}: stageRules[{i}].command must be one of {string.Join(", ", SmtpCommands)} or NONE"),
                     r.TryGetProperty("unlessStatus", out var unless) ? Compile(unless.GetString(), $"{source}: stageRules[{i}].unlessStatus") : null)).ToList(),
+                StageHints = root.GetProperty("stageHints").EnumerateArray().Select((r, i) => (
+                    Compile(r.GetProperty("pattern").GetString(), $"{source}: stageHints[{i}].pattern"),
+                    r.TryGetProperty("host", out var host) ? Compile(host.GetString(), $"{source}: stageHints[{i}].host") : null,
+                    r.GetProperty("command").GetString() is { } command && SmtpCommands.Contains(command) ? command
+                        : throw new InvalidOperationException($"{source}: stageHints[{i}].command must be one of {string.Join(", ", SmtpCommands)}"))).ToList(),
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException || (ex is InvalidOperationException && !ex.Message.StartsWith(source, StringComparison.Ordinal)))

@@ -291,7 +291,7 @@ public static partial class MessageClassifier
 
     private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules, string? command = null)
     {
-        command ??= SmtpCommand(diagnostic);
+        command ??= SmtpCommand(diagnostic) ?? (EchoesRecipient(diagnostic, address) ? "RCPT" : null) ?? rules.StageHintFor(diagnostic, address[(address.LastIndexOf('@') + 1)..], remoteMta);
         var replyCode = ReplyCodeOf(diagnostic);
         if (status is null && replyCode is not null)
         {
@@ -447,6 +447,41 @@ public static partial class MessageClassifier
             : words.Contains("MAIL", StringComparison.Ordinal) ? "MAIL"
             : words.Contains("HELO", StringComparison.Ordinal) || words.Contains("EHLO", StringComparison.Ordinal) ? "HELO"
             : "CONN";
+    }
+
+    /// <summary>
+    /// A reply that echoes the recipient's address right after its code ("550 &lt;x@y&gt;: User unknown") answered RCPT TO:
+    /// that is where servers name the recipient they refuse. (Sendmail's "x@y... No such user" echo is not taken: filtering
+    /// gateways answer after DATA in that form too.)
+    /// </summary>
+    private static bool EchoesRecipient(string? diagnostic, string address)
+    {
+        if (diagnostic is null)
+        {
+            return false;
+        }
+
+        for (var at = diagnostic.IndexOf(address, StringComparison.OrdinalIgnoreCase); at >= 0; at = diagnostic.IndexOf(address, at + address.Length, StringComparison.OrdinalIgnoreCase))
+        {
+            var after = diagnostic.AsSpan(at + address.Length);
+            after = after.StartsWith(">") ? after[1..] : after;
+            if (!after.StartsWith(":"))
+            {
+                continue;
+            }
+
+            var before = diagnostic.AsSpan(0, at).TrimEnd('<').TrimEnd();
+            before = before.EndsWith(":") ? before[..^1].TrimEnd() : before;
+            var status = EnhancedStatus().Match(diagnostic, Math.Max(0, before.Length - 12), Math.Min(before.Length, 12));
+            before = status.Success && status.Index + status.Length == before.Length ? before[..status.Index].TrimEnd() : before;
+            if (before.Length >= 3 && before[^3] is '4' or '5' && char.IsAsciiDigit(before[^2]) && char.IsAsciiDigit(before[^1])
+                && (before.Length == 3 || !char.IsAsciiLetterOrDigit(before[^4])))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -45,4 +45,23 @@ public class BounceRulesTests
         var error = Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json"));
         Assert.StartsWith("custom.json: textRules[2].patterns[0] is not a valid regular expression", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AStageHint_NamesItsKeyAndKeepsToItsHosts()
+    {
+        var json = Shipped();
+        json["stageHints"] = new JsonArray(
+            new JsonObject { ["command"] = "RCPT", ["pattern"] = "(?i)mailbox unavailable", ["host"] = @"(?i)(^|\.)hotmail\." },
+            new JsonObject { ["command"] = "RCPT", ["pattern"] = "(?i)address couldn't be found" });
+        var rules = BounceRules.Parse(json.ToJsonString(), "custom.json");
+        Assert.Equal("RCPT", rules.StageHintFor("550 Requested action not taken: mailbox unavailable", "hotmail.com", null));
+        Assert.Equal("RCPT", rules.StageHintFor("550 Requested action not taken: mailbox unavailable", "example.org", "mx1.hotmail.com"));
+        Assert.Null(rules.StageHintFor("550 Requested action not taken: mailbox unavailable", "example.org", "mx.example.org"));
+        Assert.Equal("RCPT", rules.StageHintFor("because the address couldn't be found", "example.org", null));
+        Assert.Null(rules.StageHintFor("550 User unknown", "example.org", null));
+
+        json["stageHints"]![1]!["command"] = "NONE";
+        var error = Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json"));
+        Assert.StartsWith("custom.json: stageHints[1].command must be one of CONN, HELO, MAIL, RCPT, DATA", error.Message, StringComparison.Ordinal);
+    }
 }

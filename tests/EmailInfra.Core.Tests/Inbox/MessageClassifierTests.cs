@@ -413,4 +413,37 @@ public class MessageClassifierTests
         // a person forwarding a message with a note of their own is not a bounce
         Assert.IsNotType<BounceVerdict>(MessageClassifier.Classify(Parse(notice.Replace("Could not be delivered to", "Have a look at this, sent to", StringComparison.Ordinal))));
     }
+
+    [Theory]
+    [InlineData("550 <gone@remote.test>: User unknown", "userunknown", "RCPT")] // the refused recipient echoed: the answer to RCPT TO
+    [InlineData("550: <gone@remote.test>: User unknown", "userunknown", "RCPT")]
+    [InlineData("550 : User unknown", "filtered", null)] // no address, no stage: refused after the message, as filters do
+    [InlineData("550 5.1.1 <other@remote.test>: User unknown", "userunknown", null)] // the x.1.1 status decides
+    public void Classify_UserUnknownWords_TakeTheStageFromTheEchoedRecipient(string reply, string reason, string? command)
+    {
+        var message = Parse($$"""
+            From: MAILER-DAEMON@relay.test
+            To: alice@alpha.test
+            Subject: Undelivered Mail Returned to Sender
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+            --b
+            Content-Type: text/plain
+
+            Your message could not be delivered.
+            --b
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; relay.test
+
+            Final-Recipient: rfc822; gone@remote.test
+            Action: failed
+            Status: 5.0.0
+            Diagnostic-Code: smtp; {{reply}}
+            --b--
+            """);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal((reason, command), (recipient.Reason, recipient.Command));
+    }
 }
