@@ -163,6 +163,9 @@ public sealed class BounceRules
     /// Applies the stage rules to a reason decided from text or status, given the SMTP command refused (CONN, HELO,
     /// MAIL, RCPT, DATA; NONE when the bounce does not say) and the status (a rule may stand aside for some codes).
     /// </summary>
+    /// <summary>Whether some stage rule would change this reason (so the stage is worth finding).</summary>
+    public bool StageSensitive(string reason) => StageRules.Any(r => r.From.Contains(reason));
+
     public string AdjustForStage(string reason, string? command, string? status = null) =>
         StageRules.FirstOrDefault(r => r.Command == (command ?? "NONE") && r.From.Contains(reason) && !(status is not null && r.UnlessStatus?.IsMatch(status) == true)).To ?? reason;
 

@@ -291,7 +291,7 @@ public static partial class MessageClassifier
 
     private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules, string? command = null)
     {
-        command ??= SmtpCommand(diagnostic) ?? (EchoesRecipient(diagnostic, address) ? "RCPT" : null) ?? rules.StageHintFor(diagnostic, address[(address.LastIndexOf('@') + 1)..], remoteMta);
+        command ??= SmtpCommand(diagnostic) ?? (EchoesRecipient(diagnostic, address) ? "RCPT" : null);
         var replyCode = ReplyCodeOf(diagnostic);
         if (status is null && replyCode is not null)
         {
@@ -303,7 +303,14 @@ public static partial class MessageClassifier
             status ??= "2.0.0";
         }
 
-        var reason = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null ? "expired" : rules.AdjustForStage(rules.ReasonFor(status, Sentences(diagnostic)), command, status);
+        var delayedWithoutCode = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null;
+        var reason = delayedWithoutCode ? "expired" : rules.ReasonFor(status, Sentences(diagnostic));
+        if (!delayedWithoutCode)
+        {
+            // a known reply's stage is looked up only when the stage would change the reason
+            command ??= rules.StageSensitive(reason) ? rules.StageHintFor(diagnostic, address[(address.LastIndexOf('@') + 1)..], remoteMta) : null;
+            reason = rules.AdjustForStage(reason, command, status);
+        }
 
         // a temporary status on a final failure means the queue gave up retrying: unless the words said more, it expired
         // (a name that failed to resolve stays a network error: DNS answered, or did not, every time it was asked)
@@ -522,9 +529,11 @@ public static partial class MessageClassifier
         AddressInText().Matches(line).Select(m => Bare(m.Value)).Any(other => !other.Equals(address, StringComparison.OrdinalIgnoreCase) && !IsDaemon(other, allowPostmaster: false));
 
     /// <summary>An address as found in prose: brackets and punctuation around it, and Exchange's "SMTP=" in front, removed.</summary>
+    private static readonly char[] AddressPunctuation = ['<', '>', '"', '\'', '.', ':', ';', ','];
+
     private static string Bare(string found)
     {
-        var address = found.Trim('<', '>', '"', '\'', '.', ':', ';', ',').ToLowerInvariant();
+        var address = found.Trim(AddressPunctuation).ToLowerInvariant();
         return address.StartsWith("smtp=", StringComparison.Ordinal) ? address[5..] : address;
     }
 
