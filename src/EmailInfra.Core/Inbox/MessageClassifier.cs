@@ -254,11 +254,16 @@ public static partial class MessageClassifier
         return failed;
     }
 
-    /// <summary>A bounce whose failures without any code get RFC 3463's "other or undefined" status of the right class (permanent or temporary).</summary>
+    /// <summary>
+    /// A bounce's last touches: failures without any code get RFC 3463's "other or undefined" status of the right class
+    /// (permanent or temporary), and a failure whose words decided nothing is "onhold" (the server said something no
+    /// rule reads), "undefined" only when it said nothing at all.
+    /// </summary>
     private static BounceVerdict WithStatusClass(BounceVerdict bounce) => bounce with
     {
         Recipients = bounce.Recipients.Select(r => r.Status is not null || r.Action is "delivered" or "relayed" or "expanded" ? r
-            : r with { Status = r.Action == "delayed" || (r.Diagnostic is not null && TemporaryWords().IsMatch(r.Diagnostic)) ? "4.0.0" : "5.0.0" }).ToList(),
+            : r with { Status = r.Action == "delayed" || (r.Diagnostic is not null && TemporaryWords().IsMatch(r.Diagnostic)) ? "4.0.0" : "5.0.0" })
+            .Select(r => r.Reason == "undefined" && !string.IsNullOrWhiteSpace(r.Diagnostic) ? r with { Reason = "onhold" } : r).ToList(),
     };
 
     /// <summary>
@@ -303,9 +308,10 @@ public static partial class MessageClassifier
             status ??= "2.0.0";
         }
 
-        var delayedWithoutCode = string.Equals(action, "delayed", StringComparison.Ordinal) && status is null;
-        var reason = delayedWithoutCode ? "expired" : rules.ReasonFor(status, Sentences(diagnostic));
-        if (!delayedWithoutCode)
+        // a delay without a code, or a report whose own action says the message expired (SendGrid's "Action: expired")
+        var expired = (string.Equals(action, "delayed", StringComparison.Ordinal) && status is null) || string.Equals(action, "expired", StringComparison.Ordinal);
+        var reason = expired ? "expired" : rules.ReasonFor(status, Sentences(diagnostic));
+        if (!expired)
         {
             // a known reply's stage is looked up only when the stage would change the reason
             command ??= rules.StageSensitive(reason) ? rules.StageHintFor(diagnostic, address[(address.LastIndexOf('@') + 1)..], remoteMta) : null;
