@@ -326,6 +326,13 @@ public static partial class MessageClassifier
         {
             reason = "expired";
         }
+
+        // a name that failed to resolve with a temporary code is DNS that did not answer, not a domain that does not exist
+        if (reason == "hostunknown" && status is ['4', ..])
+        {
+            reason = "networkerror";
+        }
+
         return new FailedRecipient(address, status, action, diagnostic, remoteMta)
         {
             ReplyCode = replyCode,
@@ -576,17 +583,31 @@ public static partial class MessageClassifier
             return null;
         }
 
-        // The first mention outside a quoted "To: ..." of the original (which says nothing about the failure), else the first.
+        // The first mention outside a quoted "To: ..." of the original (which says nothing about the failure) and not a
+        // bare listing line (Sendmail lists the address, then its transcript says what happened to it), else the first.
         var at = notice.IndexOf(address, StringComparison.OrdinalIgnoreCase);
+        var listed = -1;
         for (var next = at; next >= 0; next = notice.IndexOf(address, next + address.Length, StringComparison.OrdinalIgnoreCase))
         {
             var lineStart = notice.LastIndexOf('\n', next) + 1;
-            if (!QuotedHeaderLine().IsMatch(notice.AsSpan(lineStart, next - lineStart)))
+            var lineEnd = notice.IndexOf('\n', next);
+            if (QuotedHeaderLine().IsMatch(notice.AsSpan(lineStart, next - lineStart)))
             {
-                at = next;
-                break;
+                continue;
             }
+
+            if (LoneAddress().IsMatch(notice.AsSpan(lineStart, (lineEnd < 0 ? notice.Length : lineEnd) - lineStart)))
+            {
+                listed = listed < 0 ? next : listed;
+                continue;
+            }
+
+            at = next;
+            listed = -1;
+            break;
         }
+
+        at = listed >= 0 ? listed : at;
 
         if (at < 0)
         {
@@ -736,7 +757,7 @@ public static partial class MessageClassifier
     [GeneratedRegex(@"(?im)^(-+ ?(this is a copy|original message|below this line|the header of the original|returned message|unsent message)|content-type: message/rfc822|------ (this is|original)|message headers follow|original message headers)", RegexOptions.None, 200)]
     private static partial Regex OriginalMarker();
 
-    [GeneratedRegex(@"(?i)(in reply to (end of )?(DATA|RCPT TO|MAIL FROM|EHLO|HELO|RSET|QUIT)|after (end of data|DATA|RCPT TO|MAIL FROM|EHLO|HELO|initial connection|pipelined (MAIL FROM|RCPT TO|DATA))|refused to talk to me|did not like our (RCPT TO|MAIL FROM|DATA|EHLO|HELO)|\[(RCPT_TO|MAIL_FROM|DATA)\]|does not like recipient|RCPT TO:?<|SMTP:RCPT)")]
+    [GeneratedRegex(@"(?i)(in reply to (end of )?(DATA|RCPT TO|MAIL FROM|EHLO|HELO|RSET|QUIT)|after (end of data|DATA|RCPT( TO| command)|MAIL( FROM| command)|EHLO|HELO|initial connection|pipelined (MAIL FROM|RCPT TO|DATA))|refused to talk to me|did not like our (RCPT TO|MAIL FROM|DATA|EHLO|HELO)|\[(RCPT_TO|MAIL_FROM|DATA)\]|does not like recipient|RCPT TO:?<|SMTP:RCPT)")]
     private static partial Regex StageWords();
 
     [GeneratedRegex(@"(?i)\bdns\b|name service|\blookup\b")]
