@@ -103,6 +103,9 @@ public sealed class BounceRules
     /// <summary>Subjects of complaint reports that are not ARF (a forwarded message from a provider's abuse desk).</summary>
     public Regex[] ComplaintSubjects { get; private init; } = [];
 
+    /// <summary>For a reason a specific status names: the reasons whose words overrule the status (userunknown's 5.1.1 yields to "over quota").</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> StatusYields { get; private init; } = new Dictionary<string, IReadOnlySet<string>>();
+
     /// <summary>Status codes too broad to decide a reason alone: the diagnostic text decides first.</summary>
     public IReadOnlySet<string> AmbiguousStatuses { get; private init; } = new HashSet<string>();
 
@@ -123,8 +126,21 @@ public sealed class BounceRules
         }
 
         // A specific enhanced status code says more than the words around it; a broad one (5.0.0, 5.7.1, …) does not.
+        // Some codes are used loosely (5.1.1 for a full mailbox or a rate limit): words naming one of the causes the code
+        // yields to decide instead.
         if (status is { Length: > 0 } && !AmbiguousStatuses.Contains(status) && StatusReasons.FirstOrDefault(s => s.Status == status).Reason is { } specific)
         {
+            if (!string.IsNullOrWhiteSpace(diagnostic) && StatusYields.TryGetValue(specific, out var yields))
+            {
+                foreach (var (reason, anyPattern) in textMatchers)
+                {
+                    if (yields.Contains(reason) && anyPattern.IsMatch(diagnostic))
+                    {
+                        return reason;
+                    }
+                }
+            }
+
             return specific;
         }
 
@@ -198,6 +214,8 @@ public sealed class BounceRules
                 root.GetProperty("bounceSubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSubjects[{i}]")).ToArray(),
                 root.GetProperty("bounceSenders").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSenders[{i}]")).ToArray())
             {
+                StatusYields = root.GetProperty("statusYields").EnumerateObject().ToDictionary(
+                    p => p.Name, p => (IReadOnlySet<string>)p.Value.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal),
                 AmbiguousStatuses = root.GetProperty("ambiguousStatuses").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
                 HeaderRules = root.GetProperty("headerRules").EnumerateArray().Select((r, i) => (
                     r.GetProperty("header").GetString()!, Compile(r.GetProperty("pattern").GetString(), $"{source}: headerRules[{i}].pattern"), r.GetProperty("reason").GetString()!)).ToList(),

@@ -108,6 +108,13 @@ public class ReportClassificationTests
     [InlineData("4.4.7", "Delivery time expired", "expired")]
     [InlineData("5.0.0", "554 Recipient address rejected: Mailer error", "mailererror")]
     [InlineData(null, "553 sorry, that domain isn't in my list of allowed rcpthosts", "undefined")]
+    [InlineData("5.1.1", "552 sorry, mailbox kijitora@example.org is over quota temporarily (#5.1.1)", "mailboxfull")] // 5.1.1 yields to named causes
+    [InlineData("5.1.1", "550 5.1.1 <x@example.com> - 203.0.113.222 has sent to too many recipients this hour", "speeding")]
+    [InlineData("5.1.1", "550 5.1.1 Refused due to recipient preferences", "filtered")]
+    [InlineData("5.1.1", "550 5.1.1 rejected by the recipient domain: user unknown", "userunknown")] // but not to a domain's refusal
+    [InlineData("4.4.7", "Deferred: Connection timed out with mx.example.org", "networkerror")] // "gave up" lets the words say why
+    [InlineData("5.0.0", "553 mx.example.net does not exist", "hostunknown")]
+    [InlineData("5.0.0", "553 <someone@example.net> does not exist", "userunknown")] // an address is not a host name
     public void ReasonFor_StatusAndText(string? status, string diagnostic, string reason) =>
         Assert.Equal(reason, BounceRules.Default.ReasonFor(status, diagnostic));
 
