@@ -166,6 +166,8 @@ public static partial class MessageClassifier
         var recipients = new List<FailedRecipient>();
         string? perMessageMta = null;
         string? whole = null;
+        // one recipient reported on (a trailing empty group does not count)
+        var single = report.StatusGroups.Count(g => g["Final-Recipient"] is not null || g["Original-Recipient"] is not null) <= 1;
         for (var i = 0; i < report.StatusGroups.Count; i++)
         {
             var group = report.StatusGroups[i];
@@ -188,7 +190,7 @@ public static partial class MessageClassifier
             // human-readable notice carries the server's words.
             var about = NoticeAbout(notice, address);
             var evidence = diagnostic is not null && MultilineReply().IsMatch(diagnostic) ? diagnostic + " " + TranscriptReplies(notice, diagnostic[..3]) : diagnostic ?? about;
-            var command = SmtpCommand(diagnostic) ?? SmtpCommand(about) ?? TranscriptCommand(notice, address, report.StatusGroups.Count <= 2);
+            var command = SmtpCommand(diagnostic) ?? SmtpCommand(about) ?? TranscriptCommand(notice, address, single);
             var preferred = PreferredStatus(status, evidence);
             var failed = Recipient(address, preferred, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command);
 
@@ -202,9 +204,17 @@ public static partial class MessageClassifier
 
             // A generic status about the only recipient: the session transcript may carry the server's own code (it
             // names the failure more exactly; the reason stays what the words decided).
-            if (preferred is null or "5.0.0" or "4.0.0" && report.StatusGroups.Count <= 2 && TranscriptCode(notice) is { } spoken && (preferred is null || spoken[0] == preferred[0]))
+            if (preferred is null or "5.0.0" or "4.0.0" && single && TranscriptCode(notice) is { } spoken && (preferred is null || spoken[0] == preferred[0]))
             {
                 failed = failed with { Status = spoken };
+            }
+
+            // "Gave up" (x.4.7) about the only recipient, and the notice's log of attempts holds one other code of the
+            // same class (Exchange: "returned '441 4.4.1 ...'"): that is why it gave up.
+            if (failed.Status is "4.4.7" or "5.4.7" && single && notice is not null
+                && EnhancedStatus().Matches(notice).Select(m => m.Value).Where(c => c[0] == failed.Status[0] && c[2..] != "4.7").Distinct().ToList() is [var cause])
+            {
+                failed = failed with { Status = cause };
             }
 
             recipients.Add(failed);

@@ -446,4 +446,46 @@ public class MessageClassifierTests
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal((reason, command), (recipient.Reason, recipient.Command));
     }
+
+    [Fact]
+    public void Classify_GaveUpAboutTheOnlyRecipient_TakesTheCauseFromTheLogOfAttempts()
+    {
+        // Exchange: the DSN says 4.4.7 (expired); its log of attempts says why (4.4.1, no answer). The report ends with
+        // an empty group, which does not make it a report about two recipients.
+        var message = Parse("""
+            From: postmaster@exchange.test
+            To: alice@alpha.test
+            Subject: Undeliverable: hello
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+            --b
+            Content-Type: text/plain
+
+            Delivery has failed to these recipients or groups:
+
+            slow@remote.test
+            The server has tried to deliver this message, without success, and has stopped trying.
+
+            Diagnostic information for administrators:
+
+            slow@remote.test
+            3/09/2016 8:05:56 PM - Remote Server at remote.test returned '550 4.4.7 QUEUE.Expired; message expired'
+            3/09/2016 7:58:27 PM - Remote Server at remote.test returned '441 4.4.1 Error encountered while communicating with primary target IP address'
+            --b
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; exchange.test
+
+            Final-Recipient: rfc822; slow@remote.test
+            Action: failed
+            Status: 4.4.7
+            Diagnostic-Code: smtp;550 4.4.7 QUEUE.Expired; message expired
+
+
+            --b--
+            """);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("4.4.1", "expired"), (recipient.Status, recipient.Reason));
+    }
 }
