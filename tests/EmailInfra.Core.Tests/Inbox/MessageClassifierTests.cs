@@ -488,4 +488,21 @@ public class MessageClassifierTests
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal(("4.4.1", "expired"), (recipient.Status, recipient.Reason));
     }
+
+    [Fact]
+    public void Classify_MailingListRefusingANonMember_IsARejectionOfTheListAddress()
+    {
+        var message = Parse("""
+            From: list-admin@lists.test
+            To: alice@alpha.test
+            Subject: You alice@alpha.test are not member (sales ML)
+            X-MLServer: fml [fml 4.0.3 release]
+
+            You are not a member of this mailing list <sales@lists.test>.
+            If you know the general guide of this list, please send mail with
+            the mail body guide to the address sales-ctl@lists.test
+            """);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("sales@lists.test", "rejected", false), (recipient.Address, recipient.Reason, recipient.IsHard));
+    }
 }
