@@ -14,21 +14,59 @@ public sealed record ClassificationRow(
     bool HardBounce,
     string FeedbackType)
 {
-    /// <summary>Parses and classifies one message file's bytes; a message that cannot be parsed gives a "malformed" row, never an exception.</summary>
+    /// <summary>
+    /// Parses and classifies one file's bytes: one message, or an mbox (a file that starts with a "From " postmark) of
+    /// several, whose rows are numbered on across its messages. A message that cannot be parsed gives a "malformed" row,
+    /// never an exception.
+    /// </summary>
     public static IReadOnlyList<ClassificationRow> For(string file, Stream content, BounceRules? rules = null)
     {
-        InboundVerdict verdict;
+        if (!content.CanSeek)
+        {
+            var copy = new MemoryStream();
+            content.CopyTo(copy);
+            copy.Position = 0;
+            content = copy;
+        }
+
+        var start = content.Position;
+        Span<byte> postmark = stackalloc byte[5];
+        var isMbox = content.ReadAtLeast(postmark, 5, throwOnEndOfStream: false) == 5 && postmark.SequenceEqual("From "u8);
+        content.Position = start;
+
+        var rows = new List<ClassificationRow>();
         try
         {
             // A seekable stream is parsed persistently: bodies are read from it when needed, not copied (faster by a third).
-            verdict = MessageClassifier.Classify(MimeMessage.Load(content, persistent: content.CanSeek), rules);
+            var parser = new MimeParser(content, isMbox ? MimeFormat.Mbox : MimeFormat.Entity, persistent: true);
+            do
+            {
+                var verdict = Classified(() => MessageClassifier.Classify(parser.ParseMessage(), rules));
+                var offset = rows.Count(r => r.Index > 0);
+                rows.AddRange(For(file, verdict).Where(r => r.Index > 0 || rows.Count == 0).Select(r => r.Index > 0 ? r with { Index = r.Index + offset } : r));
+            }
+            while (isMbox && !parser.IsEndOfStream);
+        }
+        catch (Exception ex) when (ex is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException)
+        {
+            // a later message of an mbox that does not parse ends the file; what was read stands
+            rows.AddRange(rows.Count == 0 ? For(file, new MalformedVerdict(ex.Message)) : []);
+        }
+
+        // a message with a result replaces the "no result" row an earlier message of the same file gave
+        return rows.Any(r => r.Index > 0) ? rows.Where(r => r.Index > 0).ToList() : rows.Take(1).ToList();
+    }
+
+    private static InboundVerdict Classified(Func<InboundVerdict> classify)
+    {
+        try
+        {
+            return classify();
         }
         catch (Exception ex) when (ex is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException or System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
-            verdict = new MalformedVerdict(ex.Message);
+            return new MalformedVerdict(ex.Message);
         }
-
-        return For(file, verdict);
     }
 
     public static IReadOnlyList<ClassificationRow> For(string file, InboundVerdict verdict) => verdict switch

@@ -133,4 +133,26 @@ public class ReportClassificationTests
         Assert.Single(rows);
         Assert.Equal(0, rows[0].Index);
     }
+
+    [Fact]
+    public void ClassificationRow_Mbox_ClassifiesEveryMessageAndNumbersOn()
+    {
+        static string Bounce(string recipient) => $"""
+            From: MAILER-DAEMON@relay.test
+            To: alice@alpha.test
+            Subject: Undelivered Mail Returned to Sender
+
+            <{recipient}>: host mx.remote.test[192.0.2.1] said: 550 5.1.1 <{recipient}>: Recipient address rejected: User unknown (in reply to RCPT TO command)
+
+            """;
+        var mbox = "From MAILER-DAEMON  Thu Jul  2 12:05:05 2020\n" + Bounce("one@remote.test")
+            + "From MAILER-DAEMON  Thu Jul  2 12:06:05 2020\n" + "From: bob@remote.test\nTo: alice@alpha.test\nSubject: lunch?\n\nHi\n\n"
+            + "From MAILER-DAEMON  Thu Jul  2 12:07:05 2020\n" + Bounce("two@remote.test");
+        var rows = ClassificationRow.For("box.mbox", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mbox)));
+        Assert.Equal([(1, "one@remote.test", "userunknown"), (2, "two@remote.test", "userunknown")], rows.Select(r => (r.Index, r.Recipient, r.Reason)).ToList());
+
+        // one message that starts with a postmark is still one message
+        var single = ClassificationRow.For("one.eml", new MemoryStream(System.Text.Encoding.UTF8.GetBytes("From MAILER-DAEMON  Thu Jul  2 12:05:05 2020\n" + Bounce("one@remote.test"))));
+        Assert.Equal("one@remote.test", Assert.Single(single).Recipient);
+    }
 }
