@@ -72,7 +72,7 @@ public static partial class MessageClassifier
             var bounce = Bounce(status, plainText, rules, parts);
             if (bounce.Recipients.Count > 0)
             {
-                return WithStatusClass(bounce);
+                return WithStatusClass(bounce, rules);
             }
         }
 
@@ -108,13 +108,13 @@ public static partial class MessageClassifier
             {
                 if (message.Headers.Where(h => h.Field.Equals(header, StringComparison.OrdinalIgnoreCase)).Any(h => pattern.IsMatch(h.Value)))
                 {
-                    recipients = recipients.Select(r => r.Reason is "undefined" or "onhold" ? r with { Reason = reason, IsHard = rules.IsHard(reason, r.Status) } : r).ToList();
+                    recipients = recipients.Select(r => r.Reason is "undefined" or "onhold" ? r with { Reason = reason, IsHard = Hard(rules, reason, r.Status, r.Action) } : r).ToList();
                 }
             }
 
             if (recipients.Count > 0)
             {
-                return WithStatusClass(new BounceVerdict(recipients, OriginalMessageId(parts) ?? OriginalMessageIdInText(full)));
+                return WithStatusClass(new BounceVerdict(recipients, OriginalMessageId(parts) ?? OriginalMessageIdInText(full)), rules);
             }
 
             // A gateway that passes on the bounce it received, attached whole: the attached one names the recipients.
@@ -256,7 +256,7 @@ public static partial class MessageClassifier
                 var reason = rules.AdjustForStage(rules.ReasonFor(failed.Status, words), failed.Command ?? SmtpCommand(words), failed.Status);
                 if (reason is not ("undefined" or "onhold"))
                 {
-                    failed = failed with { Reason = reason, IsHard = rules.IsHard(reason, failed.Status) && failed.Action != "delayed" && failed.Status is not ['4', ..] };
+                    failed = failed with { Reason = reason, IsHard = Hard(rules, reason, failed.Status, failed.Action) };
                 }
             }
         }
@@ -269,10 +269,11 @@ public static partial class MessageClassifier
     /// (permanent or temporary), and a failure whose words decided nothing is "onhold" (the server said something no
     /// rule reads), "undefined" only when it said nothing at all.
     /// </summary>
-    private static BounceVerdict WithStatusClass(BounceVerdict bounce) => bounce with
+    private static BounceVerdict WithStatusClass(BounceVerdict bounce, BounceRules rules) => bounce with
     {
         Recipients = bounce.Recipients.Select(r => r.Status is not null || r.Action is "delivered" or "relayed" or "expanded" ? r
-            : r with { Status = r.Action == "delayed" || (r.Diagnostic is not null && TemporaryWords().IsMatch(r.Diagnostic)) ? "4.0.0" : "5.0.0" })
+            : (r with { Status = r.Action == "delayed" || (r.Diagnostic is not null && TemporaryWords().IsMatch(r.Diagnostic)) ? "4.0.0" : "5.0.0" }) is var classed
+                ? classed with { IsHard = Hard(rules, classed.Reason, classed.Status, classed.Action) } : r)
             .Select(r => r.Reason == "undefined" && !string.IsNullOrWhiteSpace(r.Diagnostic) ? r with { Reason = "onhold" } : r).ToList(),
     };
 
@@ -348,12 +349,14 @@ public static partial class MessageClassifier
             ReplyCode = replyCode,
             Command = command,
             Reason = reason,
-            // a delay or a temporary failure is never hard, whatever its words
-            IsHard = rules.IsHard(reason, status) && action != "delayed" && status is not ['4', ..],
+            IsHard = Hard(rules, reason, status, action),
         };
     }
 
-    /// <summary>Failed recipients of a free-text bounce (qmail, Exim, Sendmail, Exchange, providers): addresses in the notice with the server's words near them.</summary>
+    /// <summary>Whether a failure is hard: a hard reason (or one hard when permanent, with a 5xx status), never a delay or a temporary failure, whatever its words.</summary>
+    private static bool Hard(BounceRules rules, string reason, string? status, string? action) =>
+        rules.IsHard(reason, status) && action != "delayed" && status is not ['4', ..];
+
     /// <summary>
     /// When the addresses a notice names come without a server's code and none of them is an envelope recipient of the
     /// original message ("for &lt;...&gt;" in its Received lines; its To may be a list), the envelope recipients the
@@ -393,6 +396,7 @@ public static partial class MessageClassifier
         return named.Count == 0 ? found : named.Select(a => Reconsidered(Recipient(a, null, "failed", NoticeAbout(notice, a), null, rules), [Unfold(notice)], rules, alsoOnhold: false)).ToList();
     }
 
+    /// <summary>Failed recipients of a free-text bounce (qmail, Exim, Sendmail, Exchange, providers): addresses in the notice with the server's words near them.</summary>
     private static List<FailedRecipient> TextRecipients(string text, MimeMessage message, BounceRules rules)
     {
         // The bounce's own addressee is usually the original sender, named in the notice too: skip it, unless it is the only address there is.

@@ -505,4 +505,23 @@ public class MessageClassifierTests
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal(("sales@lists.test", "rejected", false), (recipient.Address, recipient.Reason, recipient.IsHard));
     }
+
+    [Fact]
+    public void Classify_PermanentRefusalWithoutAnyCode_IsHardOnceItsClassIsKnown()
+    {
+        // no code anywhere: the status class is decided last (5.0.0 here), and with it whether "notaccept" is hard
+        var message = Parse("""
+            From: MAILER-DAEMON@relay.test
+            To: alice@alpha.test
+            Subject: Mail delivery failed: returning message to sender
+
+            A message that you sent could not be delivered to one or more of its
+            recipients. This is a permanent error. The following address(es) failed:
+
+              someone@nomail.test
+                The domain nomail.test does not accept mail (null MX)
+            """);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("notaccept", "5.0.0", true), (recipient.Reason, recipient.Status, recipient.IsHard));
+    }
 }
