@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -29,7 +30,7 @@ public sealed class BounceRules
     {
         Version = version;
         TextRules = textRules;
-        textMatchers = textRules.Select(r => (r.Reason, new Regex(string.Join('|', r.Patterns.Select(p => "(?:" + p + ")")), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout))).ToList();
+        textMatchers = textRules.Select(r => (r.Reason, new Regex(string.Join('|', r.Patterns.Select(p => "(?:" + p + ")")), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout))).ToArray();
 
         // A compiled regex is JIT-compiled on its first match, inside the match's timeout: done here, once, so a busy
         // machine's JIT never counts against a real message (a warm-up that times out has still compiled).
@@ -43,6 +44,16 @@ public sealed class BounceRules
             {
             }
         }
+        // Each rule's necessary words: a text holding none of them cannot match any of the rule's patterns, so its regex
+        // is not run; one vectorised scan of the text finds the words present. A rule with a pattern that promises no
+        // word (or only a very short one) always runs.
+        var ruleWords = textRules.Select(r => r.Patterns.Select(p => NecessaryWords.Of(p.ToString())).ToList())
+            .Select(sets => sets.All(w => w is not null && w.All(x => x.Trim().Length >= 2)) ? sets.SelectMany(w => w!).ToHashSet(StringComparer.OrdinalIgnoreCase) : null).ToList();
+        alwaysRun = ruleWords.Select(w => w is null).ToArray();
+        var byWord = ruleWords.SelectMany((w, i) => (w ?? []).Select(word => (word, i))).GroupBy(x => x.word, StringComparer.OrdinalIgnoreCase)
+            .Select(g => (Word: g.Key, Rules: g.Select(x => x.i).Distinct().ToArray())).ToList();
+        anyWord = SearchValues.Create(byWord.Select(w => w.Word).ToArray(), StringComparison.OrdinalIgnoreCase);
+        wordsByFirst = byWord.GroupBy(w => char.ToUpperInvariant(w.Word[0])).ToDictionary(g => g.Key, g => g.ToArray());
         StatusReasons = statusReasons;
         HardReasons = hardReasons;
         HardWhenPermanent = hardWhenPermanent;
@@ -62,7 +73,47 @@ public sealed class BounceRules
     public IReadOnlyList<(string Reason, Regex[] Patterns)> TextRules { get; }
 
     // One alternation per rule: a text is scanned once per rule rather than once per pattern (each was validated alone).
-    private IReadOnlyList<(string Reason, Regex AnyPattern)> textMatchers = [];
+    private readonly (string Reason, Regex AnyPattern)[] textMatchers;
+
+    private readonly bool[] alwaysRun;
+    private readonly SearchValues<string> anyWord;
+    private readonly Dictionary<char, (string Word, int[] Rules)[]> wordsByFirst;
+
+    // Characters that a case-insensitive regex equates with an ASCII letter (Kelvin sign and k, long s and s, Turkish
+    // dotted and dotless i) while an ordinal comparison does not: a text holding one runs every rule.
+    private static readonly SearchValues<char> CaseFoldingOutliers = SearchValues.Create("\u212A\u017F\u0130\u0131");
+
+    /// <summary>Marks the rules that may match <paramref name="text"/>: those whose necessary words occur in it, and those that promise none.</summary>
+    private void MarkCandidates(string text, Span<bool> candidates)
+    {
+        if (text.AsSpan().IndexOfAny(CaseFoldingOutliers) >= 0)
+        {
+            candidates.Fill(true);
+            return;
+        }
+
+        alwaysRun.CopyTo(candidates);
+        var rest = text.AsSpan();
+        for (var at = rest.IndexOfAny(anyWord); at >= 0; at = rest.IndexOfAny(anyWord))
+        {
+            rest = rest[at..];
+            if (wordsByFirst.TryGetValue(char.ToUpperInvariant(rest[0]), out var words))
+            {
+                foreach (var (word, rules) in words)
+                {
+                    if (rest.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                    {
+                        foreach (var rule in rules)
+                        {
+                            candidates[rule] = true;
+                        }
+                    }
+                }
+            }
+
+            rest = rest[1..];
+        }
+    }
 
     public IReadOnlyList<(string Status, string Reason)> StatusReasons { get; }
 
@@ -132,11 +183,13 @@ public sealed class BounceRules
         {
             if (!string.IsNullOrWhiteSpace(diagnostic) && StatusYields.TryGetValue(specific, out var yields))
             {
-                foreach (var (reason, anyPattern) in textMatchers)
+                Span<bool> candidates = stackalloc bool[textMatchers.Length];
+                MarkCandidates(diagnostic, candidates);
+                for (var i = 0; i < textMatchers.Length; i++)
                 {
-                    if (yields.Contains(reason) && anyPattern.IsMatch(diagnostic))
+                    if (candidates[i] && yields.Contains(textMatchers[i].Reason) && textMatchers[i].AnyPattern.IsMatch(diagnostic))
                     {
-                        return reason;
+                        return textMatchers[i].Reason;
                     }
                 }
             }
@@ -144,15 +197,9 @@ public sealed class BounceRules
             return specific;
         }
 
-        if (!string.IsNullOrWhiteSpace(diagnostic))
+        if (!string.IsNullOrWhiteSpace(diagnostic) && FirstMatchingRule(diagnostic, useWords: true) is { } byWords)
         {
-            foreach (var (reason, anyPattern) in textMatchers)
-            {
-                if (reason != "delivered" && anyPattern.IsMatch(diagnostic))
-                {
-                    return reason;
-                }
-            }
+            return byWords;
         }
 
         if (status is { Length: > 0 })
@@ -173,6 +220,30 @@ public sealed class BounceRules
         }
 
         return "undefined";
+    }
+
+    /// <summary>The first rule, in file order, whose patterns match the text ("delivered" aside); with useWords, only rules whose necessary words occur are tried.</summary>
+    internal string? FirstMatchingRule(string text, bool useWords)
+    {
+        Span<bool> candidates = stackalloc bool[textMatchers.Length];
+        if (useWords)
+        {
+            MarkCandidates(text, candidates);
+        }
+        else
+        {
+            candidates.Fill(true);
+        }
+
+        for (var i = 0; i < textMatchers.Length; i++)
+        {
+            if (candidates[i] && textMatchers[i].Reason != "delivered" && textMatchers[i].AnyPattern.IsMatch(text))
+            {
+                return textMatchers[i].Reason;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
