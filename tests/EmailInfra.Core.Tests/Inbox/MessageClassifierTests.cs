@@ -46,6 +46,27 @@ public class MessageClassifierTests
         --B--
         """;
 
+    /// <summary>A Postfix-style report from relay.test: the human-readable notice, then a delivery-status part with one recipient's fields.</summary>
+    private static MimeMessage Report(string notice, string recipientFields) => Parse($$"""
+        From: MAILER-DAEMON@relay.test
+        To: alice@alpha.test
+        Subject: Undelivered Mail Returned to Sender
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+        --b
+        Content-Type: text/plain
+
+        {{notice}}
+        --b
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; relay.test
+
+        {{recipientFields}}
+        --b--
+        """);
+
     private static MimeMessage Parse(string text) =>
         MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal))));
 
@@ -354,28 +375,9 @@ public class MessageClassifierTests
     public void Classify_ReportWhoseServerReplyAndCodeAgree_KeepsTheServersClass()
     {
         // Postfix filed a connection refusal as temporary (4.5.0); the server said 550 5.5.0
-        var message = Parse("""
-            From: MAILER-DAEMON@relay.test
-            To: alice@alpha.test
-            Subject: Undelivered Mail Returned to Sender
-            MIME-Version: 1.0
-            Content-Type: multipart/report; report-type=delivery-status; boundary="b"
-
-            --b
-            Content-Type: text/plain
-
-            <someone@remote.test>: host mx.remote.test[192.0.2.1] refused to talk to me: 550 5.5.0 Service refused
-            --b
-            Content-Type: message/delivery-status
-
-            Reporting-MTA: dns; relay.test
-
-            Final-Recipient: rfc822; someone@remote.test
-            Action: failed
-            Status: 4.5.0
-            Diagnostic-Code: smtp; 550 5.5.0 Service refused, please try later
-            --b--
-            """);
+        var message = Report(
+            "<someone@remote.test>: host mx.remote.test[192.0.2.1] refused to talk to me: 550 5.5.0 Service refused",
+            "Final-Recipient: rfc822; someone@remote.test\nAction: failed\nStatus: 4.5.0\nDiagnostic-Code: smtp; 550 5.5.0 Service refused, please try later");
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal("5.5.0", recipient.Status);
     }
@@ -421,28 +423,7 @@ public class MessageClassifierTests
     [InlineData("550 5.1.1 <other@remote.test>: User unknown", "userunknown", null)] // the x.1.1 status decides
     public void Classify_UserUnknownWords_TakeTheStageFromTheEchoedRecipient(string reply, string reason, string? command)
     {
-        var message = Parse($$"""
-            From: MAILER-DAEMON@relay.test
-            To: alice@alpha.test
-            Subject: Undelivered Mail Returned to Sender
-            MIME-Version: 1.0
-            Content-Type: multipart/report; report-type=delivery-status; boundary="b"
-
-            --b
-            Content-Type: text/plain
-
-            Your message could not be delivered.
-            --b
-            Content-Type: message/delivery-status
-
-            Reporting-MTA: dns; relay.test
-
-            Final-Recipient: rfc822; gone@remote.test
-            Action: failed
-            Status: 5.0.0
-            Diagnostic-Code: smtp; {{reply}}
-            --b--
-            """);
+        var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; gone@remote.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; {reply}");
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal((reason, command), (recipient.Reason, recipient.Command));
     }
