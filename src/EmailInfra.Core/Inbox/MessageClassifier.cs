@@ -271,10 +271,16 @@ public static partial class MessageClassifier
     /// </summary>
     private static BounceVerdict WithStatusClass(BounceVerdict bounce, BounceRules rules) => bounce with
     {
-        Recipients = bounce.Recipients.Select(r => r.Status is not null || r.Action is "delivered" or "relayed" or "expanded" ? r
-            : (r with { Status = r.Action == "delayed" || (r.Diagnostic is not null && TemporaryWords().IsMatch(r.Diagnostic)) ? "4.0.0" : "5.0.0" }) is var classed
-                ? classed with { IsHard = Hard(rules, classed.Reason, classed.Status, classed.Action) } : r)
-            .Select(r => r.Reason == "undefined" && !string.IsNullOrWhiteSpace(r.Diagnostic) ? r with { Reason = "onhold" } : r).ToList(),
+        Recipients = bounce.Recipients.Select(r =>
+        {
+            if (r.Status is null && r.Action is not ("delivered" or "relayed" or "expanded"))
+            {
+                var status = r.Action == "delayed" || (r.Diagnostic is not null && TemporaryWords().IsMatch(r.Diagnostic)) ? "4.0.0" : "5.0.0";
+                r = r with { Status = status, IsHard = Hard(rules, r.Reason, status, r.Action) };
+            }
+
+            return r.Reason == "undefined" && !string.IsNullOrWhiteSpace(r.Diagnostic) ? r with { Reason = "onhold" } : r;
+        }).ToList(),
     };
 
     /// <summary>
@@ -449,11 +455,18 @@ public static partial class MessageClassifier
         // An address with no words of its own gets those of the whole notice.
         var noticeStatus = PreferredStatus(null, text);
         string? whole = null;
-        // So does the only one named, when its own words carry no code (DragonFly puts the server's reply a paragraph below).
-        found = found.Select(r => r.Status is null && r.ReplyCode is null && (r.Reason == "undefined" || (found.Count == 1 && noticeStatus is not null))
-            ? Recipient(r.Address, noticeStatus, r.Action, whole ??= Unfold(text.Length > 2000 ? text[..2000] : text), null, rules, r.Command) is var wider
-                && (r.Reason == "undefined" || wider.Reason is not ("undefined" or "onhold")) ? wider : r with { Status = wider.Status, ReplyCode = wider.ReplyCode }
-            : r).ToList();
+        // So does the only one named, when its own words carry no code (DragonFly puts the server's reply a paragraph
+        // below): the notice's code always, its words only when they decide something.
+        for (var k = 0; k < found.Count; k++)
+        {
+            var r = found[k];
+            if (r.Status is null && r.ReplyCode is null && (r.Reason == "undefined" || (found.Count == 1 && noticeStatus is not null)))
+            {
+                var wider = Recipient(r.Address, noticeStatus, r.Action, whole ??= Unfold(text.Length > 2000 ? text[..2000] : text), null, rules, r.Command);
+                found[k] = r.Reason == "undefined" || wider.Reason is not ("undefined" or "onhold") ? wider
+                    : r with { Status = wider.Status, ReplyCode = wider.ReplyCode, IsHard = Hard(rules, r.Reason, wider.Status, r.Action) };
+            }
+        }
 
         // As in a report: a lone recipient's generic status takes the session transcript's code, when of the same class.
         if (found.Count == 1 && found[0].Status is "5.0.0" or "4.0.0" && TranscriptCode(text) is { } spoken && spoken[0] == found[0].Status![0])
@@ -555,9 +568,9 @@ public static partial class MessageClassifier
     private static bool NamesAnotherAddress(string line, string address) =>
         AddressInText().Matches(line).Select(m => Bare(m.Value)).Any(other => !other.Equals(address, StringComparison.OrdinalIgnoreCase) && !IsDaemon(other, allowPostmaster: false));
 
-    /// <summary>An address as found in prose: brackets and punctuation around it, and Exchange's "SMTP=" in front, removed.</summary>
     private static readonly char[] AddressPunctuation = ['<', '>', '"', '\'', '.', ':', ';', ','];
 
+    /// <summary>An address as found in prose: brackets and punctuation around it, and Exchange's "SMTP=" in front, removed.</summary>
     private static string Bare(string found)
     {
         var address = found.Trim(AddressPunctuation).ToLowerInvariant();
