@@ -44,6 +44,7 @@ public sealed class BounceRules
             {
             }
         }
+
         // Each rule's necessary words: a text holding none of them cannot match any of the rule's patterns, so its regex
         // is not run; one vectorised scan of the text finds the words present. A rule with a pattern that promises no
         // word (or only a very short one) always runs.
@@ -181,20 +182,9 @@ public sealed class BounceRules
         // yields to decide instead.
         if (status is { Length: > 0 } && !AmbiguousStatuses.Contains(status) && StatusReasons.FirstOrDefault(s => s.Status == status).Reason is { } specific)
         {
-            if (!string.IsNullOrWhiteSpace(diagnostic) && StatusYields.TryGetValue(specific, out var yields))
-            {
-                Span<bool> candidates = stackalloc bool[textMatchers.Length];
-                MarkCandidates(diagnostic, candidates);
-                for (var i = 0; i < textMatchers.Length; i++)
-                {
-                    if (candidates[i] && yields.Contains(textMatchers[i].Reason) && textMatchers[i].AnyPattern.IsMatch(diagnostic))
-                    {
-                        return textMatchers[i].Reason;
-                    }
-                }
-            }
-
-            return specific;
+            return !string.IsNullOrWhiteSpace(diagnostic) && StatusYields.TryGetValue(specific, out var yields)
+                ? FirstMatchingRule(diagnostic, useWords: true, among: yields) ?? specific
+                : specific;
         }
 
         if (!string.IsNullOrWhiteSpace(diagnostic) && FirstMatchingRule(diagnostic, useWords: true) is { } byWords)
@@ -222,8 +212,11 @@ public sealed class BounceRules
         return "undefined";
     }
 
-    /// <summary>The first rule, in file order, whose patterns match the text ("delivered" aside); with useWords, only rules whose necessary words occur are tried.</summary>
-    internal string? FirstMatchingRule(string text, bool useWords)
+    /// <summary>
+    /// The first rule, in file order, whose patterns match the text ("delivered" aside), among the given reasons if any;
+    /// with useWords, only rules whose necessary words occur are tried.
+    /// </summary>
+    internal string? FirstMatchingRule(string text, bool useWords, IReadOnlySet<string>? among = null)
     {
         Span<bool> candidates = stackalloc bool[textMatchers.Length];
         if (useWords)
@@ -237,7 +230,7 @@ public sealed class BounceRules
 
         for (var i = 0; i < textMatchers.Length; i++)
         {
-            if (candidates[i] && textMatchers[i].Reason != "delivered" && textMatchers[i].AnyPattern.IsMatch(text))
+            if (candidates[i] && textMatchers[i].Reason != "delivered" && (among is null || among.Contains(textMatchers[i].Reason)) && textMatchers[i].AnyPattern.IsMatch(text))
             {
                 return textMatchers[i].Reason;
             }
@@ -246,13 +239,13 @@ public sealed class BounceRules
         return null;
     }
 
+    /// <summary>Whether some stage rule would change this reason (so the stage is worth finding).</summary>
+    public bool StageSensitive(string reason) => StageRules.Any(r => r.From.Contains(reason));
+
     /// <summary>
     /// Applies the stage rules to a reason decided from text or status, given the SMTP command refused (CONN, HELO,
     /// MAIL, RCPT, DATA; NONE when the bounce does not say) and the status (a rule may stand aside for some codes).
     /// </summary>
-    /// <summary>Whether some stage rule would change this reason (so the stage is worth finding).</summary>
-    public bool StageSensitive(string reason) => StageRules.Any(r => r.From.Contains(reason));
-
     public string AdjustForStage(string reason, string? command, string? status = null) =>
         StageRules.FirstOrDefault(r => r.Command == (command ?? "NONE") && r.From.Contains(reason) && !(status is not null && r.UnlessStatus?.IsMatch(status) == true)).To ?? reason;
 
