@@ -239,6 +239,13 @@ public sealed class BounceRules
         return null;
     }
 
+    /// <summary>Reasons that change with the kind of program that reported the failure (RFC 3464 diagnostic type, "x-unix": a local delivery program).</summary>
+    public IReadOnlyList<(string Type, IReadOnlySet<string> From, string To)> TypeRules { get; private init; } = [];
+
+    /// <summary>The reason a failure of <paramref name="reason"/> reported with diagnostic type <paramref name="type"/> has, when a type rule changes it.</summary>
+    public string? ReasonForType(string reason, string type) =>
+        TypeRules.FirstOrDefault(r => r.Type == type && r.From.Contains(reason)).To;
+
     /// <summary>Whether some stage rule would change this reason (so the stage is worth finding).</summary>
     public bool StageSensitive(string reason) => StageRules.Any(r => r.From.Contains(reason));
 
@@ -290,6 +297,10 @@ public sealed class BounceRules
                     r.GetProperty("command").GetString() is { } command && (SmtpCommands.Contains(command) || command == "NONE") ? command
                         : throw new InvalidOperationException($"{source}: stageRules[{i}].command must be one of {string.Join(", ", SmtpCommands)} or NONE"),
                     r.TryGetProperty("unlessStatus", out var unless) ? Compile(unless.GetString(), $"{source}: stageRules[{i}].unlessStatus") : null)).ToList(),
+                TypeRules = root.GetProperty("typeRules").EnumerateArray().Select(r => (
+                    r.GetProperty("type").GetString()!.ToLowerInvariant(),
+                    (IReadOnlySet<string>)r.GetProperty("from").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                    r.GetProperty("to").GetString()!)).ToList(),
                 StageHints = root.GetProperty("stageHints").EnumerateArray().Select((r, i) => (
                     Compile(r.GetProperty("pattern").GetString(), $"{source}: stageHints[{i}].pattern"),
                     r.TryGetProperty("host", out var host) ? Compile(host.GetString(), $"{source}: stageHints[{i}].host") : null,

@@ -193,6 +193,11 @@ public static partial class MessageClassifier
             var command = SmtpCommand(diagnostic) ?? SmtpCommand(about) ?? TranscriptCommand(notice, address, single);
             var preferred = PreferredStatus(status, evidence);
             var failed = Recipient(address, preferred, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command);
+            // the kind of program that reported (RFC 3464 diagnostic type: "x-unix" is a local delivery program)
+            if (TypeOf(group["Diagnostic-Code"]) is { } type && rules.ReasonForType(failed.Reason, type) is { } typed && typed != failed.Reason)
+            {
+                failed = failed with { Reason = typed, IsHard = Hard(rules, typed, failed.Status, failed.Action) };
+            }
 
             // A bare code or a program's exit status says nothing: the notice's words for this recipient, else the whole notice, decide.
             failed = Reconsidered(failed, [about], rules, alsoOnhold: true);
@@ -722,6 +727,13 @@ public static partial class MessageClassifier
         text is not null && ReplyCode().Match(text) is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>A DSN field's value without its type ("smtp; 550 ..." → "550 ...").</summary>
+    /// <summary>The type before a DSN field's value ("smtp", "x-unix", …), lower case; null when there is none.</summary>
+    private static string? TypeOf(string? value)
+    {
+        var semicolon = value?.IndexOf(';', StringComparison.Ordinal) ?? -1;
+        return semicolon is > 0 and < 12 ? value![..semicolon].Trim().ToLowerInvariant() : null;
+    }
+
     internal static string? StripType(string? value)
     {
         if (value is null)

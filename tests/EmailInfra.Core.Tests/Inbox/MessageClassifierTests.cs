@@ -505,4 +505,16 @@ public class MessageClassifierTests
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal(("notaccept", "5.0.0", true), (recipient.Reason, recipient.Status, recipient.IsHard));
     }
+
+    [Theory]
+    [InlineData("Status: 5.1.1\nDiagnostic-Code: x-unix; procmail: Couldn't create \"/var/spool/mail/neko\": No such user", "mailererror", false)]
+    [InlineData("Status: 4.3.0\nDiagnostic-Code: x-unix; temporary failure", "mailererror", false)]
+    [InlineData("Status: 5.2.2\nDiagnostic-Code: x-unix; mailbox is full", "mailboxfull", false)] // the words name the cause
+    [InlineData("Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 No such user", "userunknown", true)] // a remote server's answer
+    public void Classify_LocalDeliveryProgramFailure_IsAMailerErrorUnlessItsWordsNameTheCause(string fields, string reason, bool hard)
+    {
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(
+            Report("The mail system could not deliver your message.", "Final-Recipient: rfc822; neko@relay.test\nAction: failed\n" + fields))).Recipients);
+        Assert.Equal((reason, hard), (recipient.Reason, recipient.IsHard));
+    }
 }
