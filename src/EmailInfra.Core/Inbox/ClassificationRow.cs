@@ -35,38 +35,39 @@ public sealed record ClassificationRow(
         content.Position = start;
 
         var rows = new List<ClassificationRow>();
-        try
+        // A seekable stream is parsed persistently: bodies are read from it when needed, not copied (faster by a third).
+        var parser = new MimeParser(content, isMbox ? MimeFormat.Mbox : MimeFormat.Entity, persistent: true);
+        do
         {
-            // A seekable stream is parsed persistently: bodies are read from it when needed, not copied (faster by a third).
-            var parser = new MimeParser(content, isMbox ? MimeFormat.Mbox : MimeFormat.Entity, persistent: true);
-            do
+            MimeMessage message;
+            try
             {
-                var verdict = Classified(() => MessageClassifier.Classify(parser.ParseMessage(), rules));
-                var offset = rows.Count(r => r.Index > 0);
-                rows.AddRange(For(file, verdict).Where(r => r.Index > 0 || rows.Count == 0).Select(r => r.Index > 0 ? r with { Index = r.Index + offset } : r));
+                message = parser.ParseMessage();
             }
-            while (isMbox && !parser.IsEndOfStream);
+            catch (Exception ex) when (ex is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException)
+            {
+                // a message that does not parse ends the file (the parser cannot be trusted to move on); what was read stands
+                rows.AddRange(rows.Count == 0 ? For(file, new MalformedVerdict(ex.Message)) : []);
+                break;
+            }
+
+            InboundVerdict verdict;
+            try
+            {
+                verdict = MessageClassifier.Classify(message, rules);
+            }
+            catch (Exception ex) when (ex is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                verdict = new MalformedVerdict(ex.Message);
+            }
+
+            var offset = rows.Count(r => r.Index > 0);
+            rows.AddRange(For(file, verdict).Where(r => r.Index > 0 || rows.Count == 0).Select(r => r.Index > 0 ? r with { Index = r.Index + offset } : r));
         }
-        catch (Exception ex) when (ex is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException)
-        {
-            // a later message of an mbox that does not parse ends the file; what was read stands
-            rows.AddRange(rows.Count == 0 ? For(file, new MalformedVerdict(ex.Message)) : []);
-        }
+        while (isMbox && !parser.IsEndOfStream);
 
         // a message with a result replaces the "no result" row an earlier message of the same file gave
         return rows.Any(r => r.Index > 0) ? rows.Where(r => r.Index > 0).ToList() : rows.Take(1).ToList();
-    }
-
-    private static InboundVerdict Classified(Func<InboundVerdict> classify)
-    {
-        try
-        {
-            return classify();
-        }
-        catch (Exception ex) when (ex is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException or System.Text.RegularExpressions.RegexMatchTimeoutException)
-        {
-            return new MalformedVerdict(ex.Message);
-        }
     }
 
     public static IReadOnlyList<ClassificationRow> For(string file, InboundVerdict verdict) => verdict switch

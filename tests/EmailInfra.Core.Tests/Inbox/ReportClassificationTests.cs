@@ -151,6 +151,13 @@ public class ReportClassificationTests
         var rows = ClassificationRow.For("box.mbox", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mbox)));
         Assert.Equal([(1, "one@remote.test", "userunknown"), (2, "two@remote.test", "userunknown")], rows.Select(r => (r.Index, r.Recipient, r.Reason)).ToList());
 
+        // a broken or truncated entry after the first: the file ends there, what was read stands
+        foreach (var tail in new[] { "From x\n\0\u00ff:::\n", "From MAILER-DAEMON  Thu Jul  2 12:08:05 2020\n", "From " })
+        {
+            var broken = ClassificationRow.For("broken.mbox", new MemoryStream(System.Text.Encoding.UTF8.GetBytes("From MAILER-DAEMON  Thu Jul  2 12:05:05 2020\n" + Bounce("one@remote.test") + tail)));
+            Assert.Equal("one@remote.test", broken[0].Recipient);
+        }
+
         // one message that starts with a postmark is still one message
         var single = ClassificationRow.For("one.eml", new MemoryStream(System.Text.Encoding.UTF8.GetBytes("From MAILER-DAEMON  Thu Jul  2 12:05:05 2020\n" + Bounce("one@remote.test"))));
         Assert.Equal("one@remote.test", Assert.Single(single).Recipient);
