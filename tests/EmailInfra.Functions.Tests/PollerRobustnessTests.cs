@@ -45,6 +45,50 @@ public class PollerRobustnessTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task CarrierNoticeUnderAPlainSubject_FetchedForItsAttachedOriginal_LinkedAsABounce()
+    {
+        Rig.Require(RigService.Azurite, RigService.Mail, RigService.Dns);
+        await using var rig = new RigServices();
+        await rig.RegisterRigMailboxAsync("m09@gamma.test");
+        var sent = await FunctionDriver.SendAsync(rig, new SendRequest("m09@gamma.test", "m12@gamma.test", SendKind.Warmup));
+
+        // a carrier's notice: plain sender, subject "Mail", the original returned attached; only its structure says
+        // it is worth reading
+        await RigMail.AppendAsync("m09@gamma.test", Raw($$"""
+            From: no-reply@carrier.gamma.test
+            To: m09@gamma.test
+            Subject: Mail
+            Message-ID: <notice.1@carrier.gamma.test>
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="b"
+
+            --b
+            Content-Type: text/plain
+
+            Your mail sent on: Thu, 29 Apr 2013 00:00:00 +0900
+                 Could not be delivered to: <m12@gamma.test>
+                 As their mailbox is full.
+            --b
+            Content-Type: message/rfc822
+
+            From: m09@gamma.test
+            To: m12@gamma.test
+            Message-ID: <{{sent.MessageId}}>
+            Subject: hello
+
+            hi
+            --b--
+            """));
+        await FunctionDriver.PollAsync(rig, "m09@gamma.test");
+
+        var row = (await rig.Get<ISendLedger>().GetAsync(sent.Key, default))!;
+        Assert.Equal(SendState.Bounced, row.State);
+        var metrics = await rig.Get<IMetricsStore>().GetAsync("m09@gamma.test", sent.Key.Day, default);
+        Assert.Equal(1, metrics[MailboxMetric.SoftBounces]);
+        Assert.False(await rig.Get<ISuppressionList>().IsSuppressedAsync("m12@gamma.test", default));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task BounceWithoutTheOriginal_LinkedByRecipientAndTime_SoftNotSuppressed()
     {
         Rig.Require(RigService.Azurite, RigService.Mail, RigService.Dns);

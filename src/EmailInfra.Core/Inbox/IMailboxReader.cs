@@ -14,8 +14,12 @@ public enum FolderRole
 /// <summary>A folder as the server reports it when opened.</summary>
 public sealed record FolderSnapshot(FolderRole Role, string Name, uint UidValidity, uint UidNext, ulong HighestModSeq);
 
-/// <summary>A message's UID and header block, fetched before deciding whether its body is needed.</summary>
-public sealed record InboundHeaders(uint Uid, HeaderList Headers);
+/// <summary>
+/// A message's UID and header block, fetched before deciding whether its body is needed, and whether its structure
+/// carries another message (an attached message/rfc822 or text/rfc822-headers part: a notice about that message may
+/// come under a plain sender and subject).
+/// </summary>
+public sealed record InboundHeaders(uint Uid, HeaderList Headers, bool CarriesMessage = false);
 
 /// <summary>Opens an authenticated read session on a mailbox (adapter over MailKit IMAP).</summary>
 public interface IMailboxReader

@@ -14,13 +14,16 @@ public static partial class MessageClassifier
     private const int MaxDepth = 8;
     private const int MaxScannedChars = 64 * 1024;
 
-    /// <summary>Whether the headers alone can't settle the verdict (reports, mail from mailer daemons, bounce or auto-reply subjects).</summary>
-    public static bool NeedsBody(HeaderList headers, BounceRules? rules = null)
+    /// <summary>
+    /// Whether the headers alone can't settle the verdict (reports, mail from mailer daemons, bounce or auto-reply
+    /// subjects, a message that carries another one attached).
+    /// </summary>
+    public static bool NeedsBody(HeaderList headers, BounceRules? rules = null, bool carriesMessage = false)
     {
         ArgumentNullException.ThrowIfNull(headers);
         rules ??= BounceRules.Default;
         var contentType = headers[HeaderId.ContentType] ?? string.Empty;
-        if (contentType.Contains("multipart/report", StringComparison.OrdinalIgnoreCase))
+        if (carriesMessage || contentType.Contains("multipart/report", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

@@ -125,7 +125,7 @@ public sealed class PollHandler(
         InboundVerdict verdict;
         try
         {
-            verdict = MessageClassifier.NeedsBody(item.Headers)
+            verdict = MessageClassifier.NeedsBody(item.Headers, carriesMessage: item.CarriesMessage)
                 ? MessageClassifier.Classify(await session.FetchMessageAsync(item.Uid, cancellationToken).ConfigureAwait(false))
                 : MessageClassifier.ClassifyHeaders(item.Headers);
         }

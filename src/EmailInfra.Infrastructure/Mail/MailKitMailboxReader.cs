@@ -97,9 +97,19 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
                 return [];
             }
 
-            var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Headers, cancellationToken).ConfigureAwait(false);
-            return summaries.Where(s => s.Headers is not null).OrderBy(s => s.UniqueId.Id).Select(s => new InboundHeaders(s.UniqueId.Id, s.Headers!)).ToList();
+            // the structure comes in the same round trip: it tells a message that returns another one attached
+            var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Headers | MessageSummaryItems.BodyStructure, cancellationToken).ConfigureAwait(false);
+            return summaries.Where(s => s.Headers is not null).OrderBy(s => s.UniqueId.Id)
+                .Select(s => new InboundHeaders(s.UniqueId.Id, s.Headers!, CarriesMessage(s.Body))).ToList();
         }
+
+        private static bool CarriesMessage(BodyPart? part) => part switch
+        {
+            BodyPartMessage => true,
+            BodyPartMultipart multipart => multipart.BodyParts.Any(CarriesMessage),
+            BodyPartBasic basic => basic.ContentType.IsMimeType("text", "rfc822-headers"),
+            _ => false,
+        };
 
         public async Task<MimeMessage> FetchMessageAsync(uint uid, CancellationToken cancellationToken)
         {

@@ -41,6 +41,39 @@ public class MailKitMailboxReaderTests
         }
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task FetchHeaders_TellsAMessageThatCarriesAnotherOne()
+    {
+        Rig.Require(RigService.Mail);
+        await using var rig = new RigServices();
+        MimeMessage Message(string id, MimeEntity body)
+        {
+            var message = new MimeMessage { MessageId = id, Subject = "Mail" };
+            message.From.Add(MailboxAddress.Parse("no-reply@carrier.test"));
+            message.To.Add(MailboxAddress.Parse("bob@alpha.test"));
+            message.Body = body;
+            return message;
+        }
+
+        var plainId = $"plain.{Guid.NewGuid():N}@carrier.test";
+        var carrierId = $"carrier.{Guid.NewGuid():N}@carrier.test";
+        var original = new MimeMessage { MessageId = "orig@alpha.test", Subject = "hello" };
+        original.Body = new TextPart("plain") { Text = "hi" };
+        await RigMail.AppendAsync("bob@alpha.test", Message(plainId, new Multipart("mixed") { new TextPart("plain") { Text = "see attached" }, new MimePart("application", "pdf") { Content = new MimeContent(new MemoryStream([1, 2, 3])) } }), "Junk");
+        await RigMail.AppendAsync("bob@alpha.test", Message(carrierId, new Multipart("mixed") { new TextPart("plain") { Text = "Could not be delivered to: <x@carrier.test>" }, new MessagePart { Message = original } }), "Junk");
+
+        var session = await rig.Get<IMailboxReader>().OpenAsync(Bob, new MailboxCredentials("bob@alpha.test", "bob-pw"), default);
+        await using (session)
+        {
+            await session.OpenFolderAsync(FolderRole.Junk, default);
+            var all = await session.FetchHeadersAfterAsync(0, 5000, default);
+            Assert.False(Assert.Single(all, h => h.Headers[HeaderId.MessageId] == $"<{plainId}>").CarriesMessage);
+            var carrier = Assert.Single(all, h => h.Headers[HeaderId.MessageId] == $"<{carrierId}>");
+            Assert.True(carrier.CarriesMessage);
+            Assert.True(MessageClassifier.NeedsBody(carrier.Headers, carriesMessage: carrier.CarriesMessage));
+        }
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Open_WrongPassword_Throws()
     {
