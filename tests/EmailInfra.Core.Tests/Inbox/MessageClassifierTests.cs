@@ -517,4 +517,23 @@ public class MessageClassifierTests
             Report("The mail system could not deliver your message.", "Final-Recipient: rfc822; neko@relay.test\nAction: failed\n" + fields))).Recipients);
         Assert.Equal((reason, hard), (recipient.Reason, recipient.IsHard));
     }
+
+    [Fact]
+    public void Classify_NoticeThatListsTheRcptToCommand_TakesThatStage()
+    {
+        var message = Parse("""
+            From: post_master@carrier.test
+            To: alice@alpha.test
+            Subject: Re: hello
+
+            Error: Invalid user address
+            Error message below:
+            550 - Requested action not taken: no such user here
+            Message details:
+              MAIL FROM: alice@alpha.test
+              RCPT TO: gone@carrier.test
+            """);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("gone@carrier.test", "RCPT", "userunknown", true), (recipient.Address, recipient.Command, recipient.Reason, recipient.IsHard));
+    }
 }
