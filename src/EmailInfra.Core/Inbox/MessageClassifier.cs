@@ -115,6 +115,15 @@ public static partial class MessageClassifier
                 }
             }
 
+            // A report whose only group names no readable recipient (a mailbox path, "@host") still says how delivery
+            // failed: its status stands for the one recipient the notice names, when the words gave none.
+            if (recipients is [{ Status: null } only] && parts.OfType<MessageDeliveryStatus>().FirstOrDefault() is { } unread
+                && unread.StatusGroups.Where(g => g["Final-Recipient"] is not null || g["Original-Recipient"] is not null).ToList() is [var group]
+                && StatusOf(group["Status"]) is { } reported)
+            {
+                recipients = [only with { Status = reported, IsHard = Hard(rules, only.Reason, reported, only.Action) }];
+            }
+
             if (recipients.Count > 0)
             {
                 return WithStatusClass(new BounceVerdict(recipients, OriginalMessageId(parts) ?? OriginalMessageIdInText(full)), rules);
