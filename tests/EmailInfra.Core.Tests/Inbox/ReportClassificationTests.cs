@@ -112,6 +112,8 @@ public class ReportClassificationTests
     [InlineData("5.1.1", "550 5.1.1 <x@example.com> - 203.0.113.222 has sent to too many recipients this hour", "speeding")]
     [InlineData("5.1.1", "550 5.1.1 Refused due to recipient preferences", "filtered")]
     [InlineData("5.1.1", "550 5.1.1 rejected by the recipient domain: user unknown", "userunknown")] // but not to a domain's refusal
+    [InlineData("5.6.1", "500 5.6.1 Message content rejected", "spamdetected")] // a content filter's refusal, not a malformed message
+    [InlineData("5.6.1", "554 5.6.1 improper use of 8-bit data in message header", "contenterror")]
     [InlineData("4.4.7", "Deferred: Connection timed out with mx.example.org", "networkerror")] // "gave up" lets the words say why
     [InlineData("5.0.0", "553 mx.example.net does not exist", "hostunknown")]
     [InlineData("5.0.0", "553 <someone@example.net> does not exist", "userunknown")] // an address is not a host name
