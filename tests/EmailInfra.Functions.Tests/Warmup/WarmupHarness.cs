@@ -59,9 +59,22 @@ internal sealed class WarmupHarness : IAsyncDisposable
         }
 
         var service = rig.Get<WarmupDayService>();
-        var host = await DurableTaskTestHost.StartAsync(
-            r => r.AddWarmupTasks(),
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, ConfigureServices = s => s.AddSingleton(service) });
+        // The test host listens on a port it picks at random; one already taken (an outgoing connection's ephemeral
+        // port, another harness) fails the bind, so a few other picks are tried.
+        DurableTaskTestHost? host = null;
+        for (var attempt = 1; host is null; attempt++)
+        {
+            try
+            {
+                host = await DurableTaskTestHost.StartAsync(
+                    r => r.AddWarmupTasks(),
+                    new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, ConfigureServices = s => s.AddSingleton(service) });
+            }
+            catch (IOException ex) when (attempt < 5 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
+
         var pool = (await rig.Get<IMailboxStore>().GetPoolAsync(Pool, default))!;
         return new WarmupHarness(rig, host, rig.Get<SendingCalendar>().DayOf(DateTimeOffset.UtcNow, pool));
     }
