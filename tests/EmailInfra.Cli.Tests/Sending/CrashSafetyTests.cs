@@ -83,7 +83,6 @@ public class CrashSafetyTests(ITestOutputHelper output)
     {
         ["Sending__SendingLease"] = "00:00:03",
         ["Sending__RetryBaseDelay"] = "00:00:01",
-        ["PollSchedule"] = "0 0 0 1 1 *",
         ["LocalQueues__Lease"] = "00:00:04",
         ["LocalQueues__Concurrency"] = "1",
         ["LocalQueues__RetryVisibility"] = "00:00:01",
