@@ -44,7 +44,7 @@ public sealed record ClassificationRow(
             {
                 message = parser.ParseMessage();
             }
-            catch (Exception ex) when (ex is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException)
+            catch (Exception ex) when (MessageClassifier.IsUnreadableMessage(ex) || ex is IOException)
             {
                 // a message that does not parse ends the file (the parser cannot be trusted to move on); what was read stands
                 rows.AddRange(rows.Count == 0 ? For(file, new MalformedVerdict(ex.Message)) : []);
@@ -56,7 +56,7 @@ public sealed record ClassificationRow(
             {
                 verdict = MessageClassifier.Classify(message, rules);
             }
-            catch (Exception ex) when (ex is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+            catch (Exception ex) when (MessageClassifier.IsUnreadableMessage(ex) || ex is IOException)
             {
                 verdict = new MalformedVerdict(ex.Message);
             }

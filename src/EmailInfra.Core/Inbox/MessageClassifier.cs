@@ -41,6 +41,14 @@ public static partial class MessageClassifier
         return Ordinary(headers);
     }
 
+    /// <summary>
+    /// Whether an exception from parsing or classifying a message means the message itself cannot be read (it is
+    /// recorded as malformed and skipped), as opposed to a failure of the connection it came over. A rule that times out
+    /// on a message's text is the message's doing too.
+    /// </summary>
+    public static bool IsUnreadableMessage(Exception ex) =>
+        ex is FormatException or ParseException or ArgumentException or InvalidOperationException or RegexMatchTimeoutException;
+
     public static InboundVerdict Classify(MimeMessage message, BounceRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(message);

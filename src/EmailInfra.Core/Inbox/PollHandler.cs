@@ -129,7 +129,7 @@ public sealed class PollHandler(
                 ? MessageClassifier.Classify(await session.FetchMessageAsync(item.Uid, cancellationToken).ConfigureAwait(false))
                 : MessageClassifier.ClassifyHeaders(item.Headers);
         }
-        catch (Exception ex) when (ex is FormatException or MimeKit.ParseException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (MessageClassifier.IsUnreadableMessage(ex))
         {
             verdict = new MalformedVerdict(ex.Message);
         }
