@@ -149,6 +149,44 @@ public sealed class BounceRules
         return null;
     }
 
+    /// <summary>
+    /// What large providers' own replies mean, from their published error-code pages: a recipient whose mail went to (or
+    /// was reported on by) one of a provider's hosts has its reason decided by the provider's table first. The same words
+    /// mean different things at different providers (MessageLabs' "No such user" is an unknown user, a filtering
+    /// gateway's is a filter), and some providers number their refusals (Spectrum's AUP#, Orange's OFR_).
+    /// </summary>
+    public IReadOnlyList<ProviderRules> Providers { get; private init; } = [];
+
+    /// <summary>
+    /// The reason a provider's table gives for a failure reported with <paramref name="diagnostic"/> at the SMTP stage
+    /// <paramref name="command"/>, when one of <paramref name="hosts"/> (recipient domain, remote or reporting MTA,
+    /// hosts the diagnostic names) is the provider's; null when no provider or none of its rules applies.
+    /// </summary>
+    public string? ProviderReason(string? diagnostic, string? status, string? command, IEnumerable<string?> hosts)
+    {
+        if (string.IsNullOrEmpty(diagnostic) || Providers.Count == 0)
+        {
+            return null;
+        }
+
+        var named = hosts.Where(h => !string.IsNullOrEmpty(h)).Select(h => h!.Trim().TrimEnd('.').ToLowerInvariant()).ToList();
+        foreach (var provider in Providers)
+        {
+            if (named.Any(provider.Serves))
+            {
+                foreach (var rule in provider.Rules)
+                {
+                    if ((rule.Command is null || rule.Command == command) && (rule.Status is null || (status is not null && rule.Status.IsMatch(status))) && rule.Pattern.IsMatch(diagnostic))
+                    {
+                        return rule.Reason;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Reasons decided by a header of the bounce itself (a provider's own format), when the text decides nothing better.</summary>
     public IReadOnlyList<(string Header, Regex Pattern, string Reason)> HeaderRules { get; private init; } = [];
 
@@ -268,9 +306,9 @@ public sealed class BounceRules
         {
             var root = JsonDocument.Parse(json).RootElement;
             var version = root.GetProperty("version").GetInt32();
-            if (version != 2)
+            if (version != 3)
             {
-                throw new InvalidOperationException($"{source}: 'version' must be 2");
+                throw new InvalidOperationException($"{source}: 'version' must be 3");
             }
 
             return new BounceRules(
@@ -301,6 +339,7 @@ public sealed class BounceRules
                     r.GetProperty("type").GetString()!.ToLowerInvariant(),
                     (IReadOnlySet<string>)r.GetProperty("from").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
                     r.GetProperty("to").GetString()!)).ToList(),
+                Providers = root.GetProperty("providers").EnumerateArray().Select((p, i) => ProviderRules.Parse(p, $"{source}: providers[{i}]")).ToList(),
                 StageHints = root.GetProperty("stageHints").EnumerateArray().Select((r, i) => (
                     Compile(r.GetProperty("pattern").GetString(), $"{source}: stageHints[{i}].pattern"),
                     r.TryGetProperty("host", out var host) ? Compile(host.GetString(), $"{source}: stageHints[{i}].host") : null,
@@ -315,7 +354,7 @@ public sealed class BounceRules
     }
 
     /// <summary>One pattern, validated (its key named when it is not a regular expression) and compiled to IL.</summary>
-    private static Regex Compile(string? pattern, string key)
+    internal static Regex Compile(string? pattern, string key)
     {
         try
         {
@@ -327,3 +366,32 @@ public sealed class BounceRules
         }
     }
 }
+
+/// <summary>One provider's table: the hosts that are its own (a name or any name under it) and what its replies mean.</summary>
+public sealed record ProviderRules(string Name, IReadOnlyList<string> Hosts, IReadOnlyList<ProviderRule> Rules)
+{
+    /// <summary>Whether <paramref name="host"/> (lower case) is one of the provider's hosts or a name under one.</summary>
+    public bool Serves(string host) =>
+        Hosts.Any(h => host.Length == h.Length ? host == h : host.Length > h.Length && host.EndsWith(h, StringComparison.Ordinal) && host[^(h.Length + 1)] == '.');
+
+    internal static ProviderRules Parse(JsonElement p, string key)
+    {
+        var name = p.GetProperty("name").GetString() is { Length: > 0 } n ? n : throw new InvalidOperationException($"{key}.name must be a non-empty string");
+        var hosts = p.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()?.Trim().TrimEnd('.').ToLowerInvariant()).ToList();
+        if (hosts.Count == 0 || hosts.Any(h => string.IsNullOrEmpty(h) || h.Contains('*') || h.StartsWith('.')))
+        {
+            throw new InvalidOperationException($"{key}.hosts must list host names (a name covers every name under it)");
+        }
+
+        var rules = p.GetProperty("rules").EnumerateArray().Select((r, j) => new ProviderRule(
+            r.GetProperty("reason").GetString() is { Length: > 0 } reason ? reason : throw new InvalidOperationException($"{key}.rules[{j}].reason must be a non-empty string"),
+            BounceRules.Compile(string.Join('|', r.GetProperty("patterns").EnumerateArray().Select((x, k) => "(?:" + BounceRules.Compile(x.GetString(), $"{key}.rules[{j}].patterns[{k}]") + ")")), $"{key}.rules[{j}].patterns"),
+            r.TryGetProperty("status", out var status) ? BounceRules.Compile(status.GetString(), $"{key}.rules[{j}].status") : null,
+            r.TryGetProperty("command", out var command) ? command.GetString() is { } c && BounceRules.SmtpCommands.Contains(c) ? c
+                : throw new InvalidOperationException($"{key}.rules[{j}].command must be one of {string.Join(", ", BounceRules.SmtpCommands)}") : null)).ToList();
+        return new ProviderRules(name, hosts!, rules);
+    }
+}
+
+/// <summary>One line of a provider's table: replies matching the pattern (at that stage, with that status, when given) have that reason.</summary>
+public sealed record ProviderRule(string Reason, Regex Pattern, Regex? Status, string? Command);

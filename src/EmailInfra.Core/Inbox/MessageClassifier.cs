@@ -212,7 +212,7 @@ public static partial class MessageClassifier
             var evidence = diagnostic is not null && MultilineReply().IsMatch(diagnostic) ? diagnostic + " " + TranscriptReplies(notice, diagnostic[..3]) : diagnostic ?? about;
             var command = SmtpCommand(diagnostic) ?? SmtpCommand(about) ?? TranscriptCommand(notice, address, single);
             var preferred = PreferredStatus(status, evidence);
-            var failed = Recipient(address, preferred, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command);
+            var failed = Recipient(address, preferred, action, evidence, StripType(group["Remote-MTA"]) ?? perMessageMta, rules, command, perMessageMta);
             // the kind of program that reported (RFC 3464 diagnostic type: "x-unix" is a local delivery program)
             if (TypeOf(group["Diagnostic-Code"]) is { } type && rules.ReasonForType(failed.Reason, type) is { } typed && typed != failed.Reason)
             {
@@ -291,8 +291,8 @@ public static partial class MessageClassifier
 
     /// <summary>
     /// A bounce's last touches: failures without any code get RFC 3463's "other or undefined" status of the right class
-    /// (permanent or temporary), and a failure whose words decided nothing is "onhold" (the server said something no
-    /// rule reads), "undefined" only when it said nothing at all.
+    /// (permanent or temporary), a delay whose words decided nothing is "expired", and a failure whose words decided
+    /// nothing is "onhold" (the server said something no rule reads), "undefined" only when it said nothing at all.
     /// </summary>
     private static BounceVerdict WithStatusClass(BounceVerdict bounce, BounceRules rules) => bounce with
     {
@@ -336,7 +336,7 @@ public static partial class MessageClassifier
         return field is null or "5.0.0" or "4.0.0" or "4.4.7" or "5.4.7" || field[0] == inText.Value[0] || reply?[0] == inText.Value[0] ? inText.Value : field;
     }
 
-    private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules, string? command = null)
+    private static FailedRecipient Recipient(string address, string? status, string? action, string? diagnostic, string? remoteMta, BounceRules rules, string? command = null, string? reportingMta = null)
     {
         command ??= SmtpCommand(diagnostic) ?? (EchoesRecipient(diagnostic, address) ? "RCPT" : null);
         var replyCode = ReplyCodeOf(diagnostic);
@@ -352,11 +352,14 @@ public static partial class MessageClassifier
 
         // a delay without a code, or a report whose own action says the message expired (SendGrid's "Action: expired")
         var expired = (string.Equals(action, "delayed", StringComparison.Ordinal) && status is null) || string.Equals(action, "expired", StringComparison.Ordinal);
-        var reason = expired ? "expired" : rules.ReasonFor(status, Sentences(diagnostic));
-        if (!expired)
+        var domain = address[(address.LastIndexOf('@') + 1)..];
+        // a provider's own table says what its replies mean, whatever the same words mean elsewhere
+        var byProvider = expired ? null : rules.ProviderReason(Sentences(diagnostic), status, command, HostsOf(domain, remoteMta, reportingMta, diagnostic));
+        var reason = expired ? "expired" : byProvider ?? rules.ReasonFor(status, Sentences(diagnostic));
+        if (!expired && byProvider is null)
         {
             // a known reply's stage is looked up only when the stage would change the reason
-            command ??= rules.StageSensitive(reason) ? rules.StageHintFor(diagnostic, address[(address.LastIndexOf('@') + 1)..], remoteMta) : null;
+            command ??= rules.StageSensitive(reason) ? rules.StageHintFor(diagnostic, domain, remoteMta) : null;
             reason = rules.AdjustForStage(reason, command, status);
         }
 
@@ -382,6 +385,26 @@ public static partial class MessageClassifier
             Reason = reason,
             IsHard = Hard(rules, reason, status, action),
         };
+    }
+
+    /// <summary>
+    /// The hosts a failure involved: the recipient's domain, the remote MTA and the reporting MTA (each the name before
+    /// any address in brackets), and the hosts the diagnostic names ("host mx.example.org[192.0.2.1] said").
+    /// </summary>
+    private static IEnumerable<string?> HostsOf(string domain, string? remoteMta, string? reportingMta, string? diagnostic)
+    {
+        yield return domain;
+        yield return HostName(remoteMta);
+        yield return HostName(reportingMta);
+        if (diagnostic is not null)
+        {
+            foreach (Match m in HostInDiagnostic().Matches(diagnostic))
+            {
+                yield return m.Groups[1].Value;
+            }
+        }
+
+        static string? HostName(string? mta) => mta?.Trim().Split([' ', '[', '(', ';'], 2)[0];
     }
 
     /// <summary>Whether a failure is hard: a hard reason (or one hard when permanent, with a 5xx status), never a delay or a temporary failure, whatever its words.</summary>
@@ -860,6 +883,9 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"(?im)^message-id:\s*<([^>]+)>")]
     private static partial Regex MessageIdLine();
+
+    [GeneratedRegex(@"(?i)\b(?:host|while talking to|server)[: ]\s*([a-z0-9-]+(?:\.[a-z0-9-]+)+)")]
+    private static partial Regex HostInDiagnostic();
 
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex HtmlTag();

@@ -16,7 +16,7 @@ public class BounceRulesTests
     public void ShippedRules_Load()
     {
         var rules = BounceRules.Parse(Shipped().ToJsonString(), "shipped");
-        Assert.Equal(2, rules.Version);
+        Assert.Equal(3, rules.Version);
         Assert.Contains(rules.StageRules, r => r.Command == "DATA" && r.From.Contains("userunknown") && r.To == "filtered");
     }
 
@@ -25,7 +25,7 @@ public class BounceRulesTests
     {
         var json = Shipped();
         json["version"] = 1;
-        Assert.Contains("'version' must be 2", Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json")).Message, StringComparison.Ordinal);
+        Assert.Contains("'version' must be 3", Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json")).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,5 +63,49 @@ public class BounceRulesTests
         json["stageHints"]![1]!["command"] = "NONE";
         var error = Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json"));
         Assert.StartsWith("custom.json: stageHints[1].command must be one of CONN, HELO, MAIL, RCPT, DATA", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("docomo.ne.jp", true)]
+    [InlineData("mfsmax.docomo.ne.jp", true)]
+    [InlineData("notdocomo.ne.jp", false)]
+    [InlineData("docomo.ne.jp.example.test", false)]
+    public void AProvider_ServesItsHostsAndTheNamesUnderThem(string host, bool serves)
+    {
+        var docomo = BounceRules.Parse(Shipped().ToJsonString(), "shipped").Providers.Single(p => p.Hosts.Contains("docomo.ne.jp"));
+        Assert.Equal(serves, docomo.Serves(host));
+    }
+
+    [Fact]
+    public void AProviderRule_AppliesOnlyToItsHostsStageAndStatus()
+    {
+        var json = Shipped();
+        json["providers"] = new JsonArray(new JsonObject
+        {
+            ["name"] = "Example",
+            ["hosts"] = new JsonArray("mx.example.test"),
+            ["rules"] = new JsonArray(
+                new JsonObject { ["reason"] = "rejected", ["command"] = "DATA", ["patterns"] = new JsonArray("(?i)unknown user") },
+                new JsonObject { ["reason"] = "blocked", ["status"] = @"^5\.7\.", ["patterns"] = new JsonArray("(?i)access denied") }),
+        });
+        var rules = BounceRules.Parse(json.ToJsonString(), "custom.json");
+        Assert.Equal("rejected", rules.ProviderReason("550 Unknown user", "5.0.0", "DATA", ["a.mx.example.test"]));
+        Assert.Null(rules.ProviderReason("550 Unknown user", "5.0.0", "RCPT", ["a.mx.example.test"]));
+        Assert.Null(rules.ProviderReason("550 Unknown user", "5.0.0", "DATA", ["example.test", null]));
+        Assert.Equal("blocked", rules.ProviderReason("550 5.7.1 Access denied", "5.7.1", null, ["MX.Example.Test."]));
+        Assert.Null(rules.ProviderReason("550 5.4.1 Access denied", "5.4.1", null, ["mx.example.test"]));
+    }
+
+    [Theory]
+    [InlineData("hosts", "[\"*.example.test\"]", "custom.json: providers[0].hosts must list host names")]
+    [InlineData("hosts", "[]", "custom.json: providers[0].hosts must list host names")]
+    [InlineData("rules", "[{\"reason\": \"blocked\", \"command\": \"QUIT\", \"patterns\": [\"x\"]}]", "custom.json: providers[0].rules[0].command must be one of")]
+    [InlineData("rules", "[{\"reason\": \"blocked\", \"patterns\": [\"(unclosed\"]}]", "custom.json: providers[0].rules[0].patterns[0] is not a valid regular expression")]
+    public void ABrokenProvider_NamesItsKey(string key, string value, string message)
+    {
+        var json = Shipped();
+        json["providers"]![0]![key] = JsonNode.Parse(value);
+        var error = Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json"));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 }

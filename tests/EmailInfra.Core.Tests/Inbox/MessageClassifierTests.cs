@@ -46,8 +46,8 @@ public class MessageClassifierTests
         --B--
         """;
 
-    /// <summary>A Postfix-style report from relay.test: the human-readable notice, then a delivery-status part with one recipient's fields.</summary>
-    private static MimeMessage Report(string notice, string recipientFields) => Parse($$"""
+    /// <summary>A Postfix-style report (from relay.test unless said): the human-readable notice, then a delivery-status part with one recipient's fields.</summary>
+    private static MimeMessage Report(string notice, string recipientFields, string reportingMta = "relay.test") => Parse($$"""
         From: MAILER-DAEMON@relay.test
         To: alice@alpha.test
         Subject: Undelivered Mail Returned to Sender
@@ -61,7 +61,7 @@ public class MessageClassifierTests
         --b
         Content-Type: message/delivery-status
 
-        Reporting-MTA: dns; relay.test
+        Reporting-MTA: dns; {{reportingMta}}
 
         {{recipientFields}}
         --b--
@@ -426,6 +426,37 @@ public class MessageClassifierTests
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; gone@remote.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; {reply}");
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal((reason, command), (recipient.Reason, recipient.Command));
+    }
+
+    [Theory]
+    // MessageLabs reports its customers' unknown users as "No such user"; elsewhere the bare words without a stage or an
+    // x.1.x status are a filter's
+    [InlineData("neko@example.org", "server-7.tower-1.messagelabs.com", "mx.example.org", "550 neko@example.org... No such user", "userunknown")]
+    [InlineData("neko@example.org", "relay.test", "mx.example.org", "550 neko@example.org... No such user", "filtered")]
+    // DOCOMO refuses at the end of DATA with "Unknown user" when its reception filter says no; at RCPT TO it means it
+    [InlineData("neko@docomo.ne.jp", "relay.test", "mfsmax.docomo.ne.jp", "550 Unknown user neko@docomo.ne.jp (in reply to end of DATA command)", "rejected")]
+    [InlineData("neko@docomo.ne.jp", "relay.test", "mfsmax.docomo.ne.jp", "550 Unknown user neko@docomo.ne.jp (in reply to RCPT TO command)", "userunknown")]
+    [InlineData("neko@example.jp", "relay.test", "mx.example.jp", "550 Unknown user neko@example.jp (in reply to end of DATA command)", "filtered")]
+    // Spectrum numbers its refusals: 1300-1340 are connection limits, 1530 a message too large, whatever the words say
+    [InlineData("neko@charter.net", "relay.test", "mx.charter.net", "550 5.1.0 <bounce@alpha.test> sender rejected. AUP#In-1310", "toomanyconn")]
+    [InlineData("neko@charter.net", "relay.test", "mx.charter.net", "550 5.1.0 <bounce@alpha.test> sender rejected. AUP#In-1530", "mesgtoobig")]
+    [InlineData("neko@example.org", "relay.test", "mx.example.org", "550 5.1.0 <bounce@alpha.test> sender rejected. AUP#In-1310", "rejected")]
+    // Orange's code in a relay's words ("host: smtp-in.orange.fr"), for a recipient at a domain Orange hosts
+    [InlineData("neko@example.fr", "relay.test", "relay.test", "SMTP error from remote server for TEXT command, host: smtp-in.orange.fr (192.0.2.65) reason: 550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506]", "spamdetected")]
+    public void Classify_AProvidersOwnReply_MeansWhatItsTableSays(string recipient, string reportingMta, string remoteMta, string reply, string reason)
+    {
+        var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; {remoteMta}\nDiagnostic-Code: smtp; {reply}", reportingMta);
+        Assert.Equal(reason, Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients).Reason);
+    }
+
+    [Theory]
+    [InlineData("Status: 4.5.0\nDiagnostic-Code: smtp; 421", "expired")] // a delay that names no cause: waiting out the queue
+    [InlineData("Status: 4.2.2\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full", "mailboxfull")]
+    public void Classify_ADelayNotice_IsExpiredUnlessItsWordsNameTheCause(string fields, string reason)
+    {
+        var message = Report("Your message has not been delivered yet; the mail system will keep trying.", "Final-Recipient: rfc822; neko@remote.test\nAction: delayed\n" + fields);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal((reason, false), (recipient.Reason, recipient.IsHard));
     }
 
     [Fact]
