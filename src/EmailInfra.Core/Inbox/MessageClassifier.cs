@@ -304,6 +304,12 @@ public static partial class MessageClassifier
                 r = r with { Status = status, IsHard = Hard(rules, r.Reason, status, r.Action) };
             }
 
+            // a delay notice whose words named no cause: the message is waiting out its time in the queue
+            if (r.Action == "delayed" && r.Reason is "undefined" or "onhold")
+            {
+                return r with { Reason = "expired" };
+            }
+
             return r.Reason == "undefined" && !string.IsNullOrWhiteSpace(r.Diagnostic) ? r with { Reason = "onhold" } : r;
         }).ToList(),
     };
@@ -483,8 +489,17 @@ public static partial class MessageClassifier
                     continue;
                 }
 
-                // the server's words: this line and the next few, until a blank line or another address
-                var window = string.Join(' ', lines.Skip(i).Take(6).TakeWhile((l, k) => k == 0 || (l.Trim().Length > 0 && !NamesAnotherAddress(l, address))).Select(l => l.Trim()));
+                // the server's words: this line and the next few, until a blank line, another address or another host's
+                // part of a Sendmail transcript
+                var window = string.Join(' ', lines.Skip(i).Take(6).TakeWhile((l, k) => k == 0 || (l.Trim().Length > 0 && !NamesAnotherAddress(l, address) && !SendmailHostLine().IsMatch(l))).Select(l => l.Trim()));
+                // Sendmail's "554 <x>... Remote protocol error": the server's reply just above it in the transcript says why
+                var command = SmtpCommand(window);
+                if (RemoteProtocolError().IsMatch(lines[i]) && ReplyAbove(lines, i) is ({ } reply, var asked))
+                {
+                    window = reply;
+                    command = asked;
+                }
+
                 var status = PreferredStatus(null, window);
                 // after the first, an address counts only with a server's code or words that name a cause next to it
                 var alone = LoneAddress().IsMatch(lines[i]);
@@ -496,7 +511,7 @@ public static partial class MessageClassifier
                 listing = found.Count == 0 ? alone : listing;
 
                 seen.Add(address);
-                found.Add(Recipient(address, status, "failed", window.Length > 1000 ? window[..1000] : window, null, rules, SmtpCommand(window) ?? TranscriptCommand(text, address, false)));
+                found.Add(Recipient(address, status, "failed", window.Length > 1000 ? window[..1000] : window, null, rules, command ?? TranscriptCommand(text, address, false)));
             }
         }
 
@@ -611,6 +626,28 @@ public static partial class MessageClassifier
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The server's reply ("&lt;&lt;&lt; " lines) right above line <paramref name="at"/> of a Sendmail transcript, and the
+    /// stage of the command (">>> ") it answered; null when the line above is no reply.
+    /// </summary>
+    private static (string Reply, string? Command)? ReplyAbove(string[] lines, int at)
+    {
+        var replies = new List<string>();
+        var n = at - 1;
+        for (; n >= 0 && lines[n].TrimStart().StartsWith("<<< ", StringComparison.Ordinal); n--)
+        {
+            replies.Insert(0, lines[n].Trim()[4..]);
+        }
+
+        if (replies.Count == 0)
+        {
+            return null;
+        }
+
+        var asked = n >= 0 && lines[n].TrimStart().StartsWith(">>> ", StringComparison.Ordinal) ? lines[n].Trim()[4..] : null;
+        return (string.Join(' ', replies), asked is null ? null : SmtpCommand("after " + asked) ?? (asked.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase) ? "RCPT" : null));
     }
 
     private static bool NamesAnotherAddress(string line, string address) =>
@@ -886,6 +923,12 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"(?i)\b(?:host|while talking to|server)[: ]\s*([a-z0-9-]+(?:\.[a-z0-9-]+)+)")]
     private static partial Regex HostInDiagnostic();
+
+    [GeneratedRegex(@"(?i)^\s*(while talking to\b|[45]\d\d [^\s<>@]+ \([a-z]+\)\.\.\.)")]
+    private static partial Regex SendmailHostLine();
+
+    [GeneratedRegex(@"(?i)\.\.\. remote protocol error\s*$")]
+    private static partial Regex RemoteProtocolError();
 
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex HtmlTag();

@@ -577,4 +577,43 @@ public class MessageClassifierTests
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal(("neko@remote.test", "5.0.0", "mailboxfull"), (recipient.Address, recipient.Status, recipient.Reason));
     }
+
+    [Fact]
+    public void Classify_SendmailRemoteProtocolError_TakesTheServersReplyAboveItAndStopsAtTheNextHost()
+    {
+        // An old Sendmail's transcript: each host's part names its recipients; "Remote protocol error" says only that
+        // the server answered unexpectedly, the "<<<" reply above it says what it answered (and to which command).
+        var message = Parse("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@relay.test>
+            To: alice@alpha.test
+            Subject: Returned mail: Unable to deliver mail
+
+               ----- Transcript of session follows -----
+            While talking to mx.remote.test:
+            >>> MAIL From:<alice@alpha.test>
+            <<< 550 Insecure Mail Relay
+            554 <neko@remote.test>... Remote protocol error
+            550 other.test (smtp)... 550 Host unknown
+            554 <tama@other.test>... 550 Host unknown (Authoritative answer from name server)
+
+               ----- Unsent message follows -----
+            From: alice@alpha.test
+            To: neko@remote.test
+
+            hi
+            """);
+        var recipients = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients;
+        Assert.Equal(
+            [("neko@remote.test", "norelaying", "MAIL"), ("tama@other.test", "hostunknown", null)],
+            recipients.Select(r => (r.Address, r.Reason, r.Command)).ToArray());
+    }
+
+    [Theory]
+    [InlineData("550 5.7.1 Relaying denied: open relay not allowed here", "norelaying")]
+    [InlineData("501 <alice@alpha.test>... no access from mail server [192.0.2.55] which is an open relay.", "blocked")] // our server is listed as one
+    public void Classify_OpenRelayWords_TellARelayRefusalFromABlockOfTheSender(string reply, string reason)
+    {
+        var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; {reply}");
+        Assert.Equal(reason, Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients).Reason);
+    }
 }
