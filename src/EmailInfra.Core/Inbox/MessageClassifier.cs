@@ -98,6 +98,11 @@ public static partial class MessageClassifier
         if (looksLikeBounce && !rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
         {
             var (text, full) = BounceText(parts, plain, plainText);
+            if (EmbeddedReport(text) is { } embedded && Bounce(embedded, text, rules, parts) is { Recipients.Count: > 0 } fromFields)
+            {
+                return WithStatusClass(fromFields.OriginalMessageId is null ? fromFields with { OriginalMessageId = OriginalMessageIdInText(full) } : fromFields, rules);
+            }
+
             var recipients = Addressed(TextRecipients(text, message, rules), text, full, parts, message, rules);
 
             // Exim and Google name the failed recipients in a header: trust it over addresses found in the prose
@@ -219,9 +224,10 @@ public static partial class MessageClassifier
                 failed = failed with { Reason = typed, IsHard = Hard(rules, typed, failed.Status, failed.Action) };
             }
 
-            // A bare code or a program's exit status says nothing: the notice's words for this recipient, else the whole notice, decide.
+            // A bare code or a program's exit status says nothing: the notice's words for this recipient decide, else the
+            // whole notice when the report is about this recipient alone (with several, it holds the others' causes too).
             failed = Reconsidered(failed, [about], rules, alsoOnhold: true);
-            if (failed.Reason is "undefined" or "onhold")
+            if (failed.Reason is "undefined" or "onhold" && single)
             {
                 whole ??= Unfold(notice is { Length: > 2000 } ? notice[..2000] : notice);
                 failed = Reconsidered(failed, [whole], rules, alsoOnhold: true);
@@ -676,6 +682,37 @@ public static partial class MessageClassifier
     private static bool IsDaemon(string address, bool allowPostmaster) =>
         address.StartsWith("mailer-daemon@", StringComparison.Ordinal) || (!allowPostmaster && address.StartsWith("postmaster@", StringComparison.Ordinal));
 
+    /// <summary>
+    /// Delivery-status fields that arrived as text (a report whose MIME boundaries broke, a bounce quoted inline in another
+    /// notice), read as the report they are: from the first Reporting-MTA or recipient field to the first line that is
+    /// neither a field, its continuation nor a blank line. Null when they name no recipient.
+    /// </summary>
+    private static MessageDeliveryStatus? EmbeddedReport(string text)
+    {
+        if (EmbeddedReportStart().Match(text) is not { Success: true } start)
+        {
+            return null;
+        }
+
+        var fields = new List<string>();
+        foreach (var line in text[start.Index..].Split('\n'))
+        {
+            if (line.StartsWith("--", StringComparison.Ordinal) || !(string.IsNullOrWhiteSpace(line) || FieldLine().IsMatch(line) || char.IsWhiteSpace(line[0])))
+            {
+                break;
+            }
+
+            fields.Add(line.TrimEnd('\r'));
+        }
+
+        if (!fields.Any(l => RecipientField().IsMatch(l)))
+        {
+            return null;
+        }
+
+        return new MessageDeliveryStatus { Content = new MimeContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\r\n", fields) + "\r\n"))) };
+    }
+
     /// <summary>The notice part of a bounce (without the returned original message), and the whole text.</summary>
     private static (string Notice, string Full) BounceText(List<MimeEntity> parts, TextPart? plain, string? plainText)
     {
@@ -929,6 +966,15 @@ public static partial class MessageClassifier
 
     [GeneratedRegex(@"(?i)\.\.\. remote protocol error\s*$")]
     private static partial Regex RemoteProtocolError();
+
+    [GeneratedRegex(@"(?im)^(reporting-mta|original-recipient|final-recipient):[ \t]*\S")]
+    private static partial Regex EmbeddedReportStart();
+
+    [GeneratedRegex(@"(?i)^(original|final)-recipient:[ \t]*\S")]
+    private static partial Regex RecipientField();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9-]*:")]
+    private static partial Regex FieldLine();
 
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex HtmlTag();

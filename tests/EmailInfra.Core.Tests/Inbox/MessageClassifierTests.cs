@@ -616,4 +616,56 @@ public class MessageClassifierTests
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; {reply}");
         Assert.Equal(reason, Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients).Reason);
     }
+
+    [Fact]
+    public void Classify_DeliveryStatusFieldsQuotedInAPlainNotice_AreReadAsTheReport()
+    {
+        // A provider's daemon forwards its relay's bounce inline, in a plain-text message: the relay's report fields are
+        // the facts (neither the contact address in the provider's preamble nor the alias a recipient was expanded from
+        // failed).
+        var message = Parse("""
+            From: MAILER-DAEMON@isp.test
+            To: alice@alpha.test
+            Subject: Undelivered Mail Returned to Sender
+            Content-Type: text/plain
+
+            The message returned below could not be delivered to one or more destinations.
+            Bei Fragen: <support@isp.test>
+            ---------------------------------
+            From MAILER-DAEMON  Thu Apr 29 23:34:45 2015
+            Subject: Undelivered Mail Returned to Sender
+            Content-Type: multipart/report; report-type=delivery-status; boundary="lost"
+
+            <tama@remote.test> (expanded from <alias@remote.test>): host mx.remote.test[192.0.2.7] refused to talk to me:
+                421 Service not available
+
+            Reporting-MTA: dns; relay.isp.test
+
+            Final-Recipient: rfc822; tama@remote.test
+            Action: failed
+            Status: 4.0.0
+            Diagnostic-Code: X-Postfix; host mx.remote.test[192.0.2.7] refused to talk to
+                me: 421 Service not available
+
+            Final-Recipient: rfc822; neko@other.test
+            Action: failed
+            Status: 5.1.1
+            Diagnostic-Code: smtp; 550 5.1.1 <neko@other.test>: Recipient address rejected: User unknown
+            """);
+        var recipients = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients;
+        Assert.Equal(
+            [("tama@remote.test", "4.0.0", "blocked", false), ("neko@other.test", "5.1.1", "userunknown", true)],
+            recipients.Select(r => (r.Address, r.Status, r.Reason, r.IsHard)).ToArray());
+    }
+
+    [Fact]
+    public void Classify_ARecipientWithoutWordsInAReportAboutSeveral_IsNotJudgedByTheOthersWords()
+    {
+        var message = Report(
+            "Delivery to the following recipients failed:\n  neko@remote.test\n  tama@other.test: host name lookup failure",
+            "Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 Nope\n\n"
+            + "Final-Recipient: rfc822; tama@other.test\nAction: failed\nStatus: 5.4.4\nDiagnostic-Code: dns; host name lookup failure");
+        var recipients = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients;
+        Assert.Equal([("neko@remote.test", "onhold"), ("tama@other.test", "hostunknown")], recipients.Select(r => (r.Address, r.Reason)).ToArray());
+    }
 }
