@@ -668,4 +668,22 @@ public class MessageClassifierTests
         var recipients = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients;
         Assert.Equal([("neko@remote.test", "onhold"), ("tama@other.test", "hostunknown")], recipients.Select(r => (r.Address, r.Reason)).ToArray());
     }
+
+    [Fact]
+    public void Classify_InterScansRecipientRefusal_IsAnUnknownUserRefusedAtRcpt()
+    {
+        // InterScan passes on the recipient server's refusal of the address in its own words, without the stage
+        var message = Parse("""
+            From: InterScan MSS <postmaster@gateway.test>
+            To: alice@alpha.test
+            Subject: Mail could not be delivered
+
+            ****** Message from InterScan Messaging Security Suite ******
+
+            The following mail could not be delivered.
+            Reason:  Unable to deliver message to <neko@remote.test> (and other recipients in the same domain).
+            """);
+        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        Assert.Equal(("neko@remote.test", "userunknown", "RCPT", true), (recipient.Address, recipient.Reason, recipient.Command, recipient.IsHard));
+    }
 }
