@@ -169,16 +169,26 @@ public sealed class BounceRules
             return null;
         }
 
-        var named = hosts.Where(h => !string.IsNullOrEmpty(h)).Select(h => h!.Trim().TrimEnd('.').ToLowerInvariant()).ToList();
-        foreach (var provider in Providers)
+        // hosts in the order given (the recipient's domain first), each provider's rules in file order; the hosts are
+        // enumerated lazily, so a diagnostic is searched for host names only when the earlier hosts decided nothing
+        foreach (var host in hosts)
         {
-            if (named.Any(provider.Serves))
+            if (string.IsNullOrWhiteSpace(host))
             {
-                foreach (var rule in provider.Rules)
+                continue;
+            }
+
+            var name = host.AsSpan().Trim().TrimEnd('.');
+            foreach (var provider in Providers)
+            {
+                if (provider.Serves(name))
                 {
-                    if ((rule.Command is null || rule.Command == command) && (rule.Status is null || (status is not null && rule.Status.IsMatch(status))) && rule.Pattern.IsMatch(diagnostic))
+                    foreach (var rule in provider.Rules)
                     {
-                        return rule.Reason;
+                        if ((rule.Command is null || rule.Command == command) && (rule.Status is null || (status is not null && rule.Status.IsMatch(status))) && rule.Pattern.IsMatch(diagnostic))
+                        {
+                            return rule.Reason;
+                        }
                     }
                 }
             }
@@ -370,9 +380,19 @@ public sealed class BounceRules
 /// <summary>One provider's table: the hosts that are its own (a name or any name under it) and what its replies mean.</summary>
 public sealed record ProviderRules(string Name, IReadOnlyList<string> Hosts, IReadOnlyList<ProviderRule> Rules)
 {
-    /// <summary>Whether <paramref name="host"/> (lower case) is one of the provider's hosts or a name under one.</summary>
-    public bool Serves(string host) =>
-        Hosts.Any(h => host.Length == h.Length ? host == h : host.Length > h.Length && host.EndsWith(h, StringComparison.Ordinal) && host[^(h.Length + 1)] == '.');
+    /// <summary>Whether <paramref name="host"/> is one of the provider's hosts or a name under one (case aside).</summary>
+    public bool Serves(ReadOnlySpan<char> host)
+    {
+        foreach (var h in Hosts)
+        {
+            if (host.EndsWith(h, StringComparison.OrdinalIgnoreCase) && (host.Length == h.Length || host[^(h.Length + 1)] == '.'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     internal static ProviderRules Parse(JsonElement p, string key)
     {

@@ -416,7 +416,12 @@ public static partial class MessageClassifier
             }
         }
 
-        static string? HostName(string? mta) => mta?.Trim().Split([' ', '[', '(', ';'], 2)[0];
+        static string? HostName(string? mta)
+        {
+            var name = mta?.Trim();
+            var end = name?.IndexOfAny(HostNameEnd) ?? -1;
+            return end < 0 ? name : name![..end];
+        }
     }
 
     /// <summary>Whether a failure is hard: a hard reason (or one hard when permanent, with a 5xx status), never a delay or a temporary failure, whatever its words.</summary>
@@ -658,6 +663,8 @@ public static partial class MessageClassifier
 
     private static bool NamesAnotherAddress(string line, string address) =>
         AddressInText().Matches(line).Select(m => Bare(m.Value)).Any(other => !other.Equals(address, StringComparison.OrdinalIgnoreCase) && !IsDaemon(other, allowPostmaster: false));
+
+    private static readonly char[] HostNameEnd = [' ', '[', '(', ';'];
 
     private static readonly char[] AddressPunctuation = ['<', '>', '"', '\'', '.', ':', ';', ','];
 
