@@ -54,12 +54,16 @@ internal static class AmazonSesNotification
         {
             case "Bounce" when notice.TryGetProperty("bounce", out var bounce):
                 var permanent = bounce.TryGetProperty("bounceType", out var kind) && kind.GetString() == "Permanent";
+                var reportingMta = MessageClassifier.StripType(Text(bounce, "reportingMTA"));
                 var failed = Array(bounce, "bouncedRecipients").Select(r =>
                 {
+                    var address = (Text(r, "emailAddress") ?? string.Empty).ToLowerInvariant();
                     var diagnostic = MessageClassifier.StripType(Text(r, "diagnosticCode"));
                     var status = Text(r, "status") ?? (permanent ? "5.0.0" : "4.0.0");
-                    var reason = rules.ReasonFor(status, diagnostic);
-                    return new FailedRecipient((Text(r, "emailAddress") ?? string.Empty).ToLowerInvariant(), status, Text(r, "action") ?? "failed", diagnostic, null)
+                    // a provider's own table first, as for any bounce (SES names the recipient's server only in the words)
+                    var reason = rules.ProviderReason(diagnostic, status, null, MessageClassifier.HostsOf(address[(address.LastIndexOf('@') + 1)..], null, reportingMta, diagnostic))
+                        ?? rules.ReasonFor(status, diagnostic);
+                    return new FailedRecipient(address, status, Text(r, "action") ?? "failed", diagnostic, null)
                     {
                         ReplyCode = MessageClassifier.ReplyCodeOf(diagnostic),
                         Reason = reason,

@@ -32,17 +32,9 @@ public sealed class BounceRules
         TextRules = textRules;
         textMatchers = textRules.Select(r => (r.Reason, new Regex(string.Join('|', r.Patterns.Select(p => "(?:" + p + ")")), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout))).ToArray();
 
-        // A compiled regex is JIT-compiled on its first match, inside the match's timeout: done here, once, so a busy
-        // machine's JIT never counts against a real message (a warm-up that times out has still compiled).
         foreach (var (_, matcher) in textMatchers)
         {
-            try
-            {
-                matcher.IsMatch("warm-up");
-            }
-            catch (RegexMatchTimeoutException)
-            {
-            }
+            Warm(matcher);
         }
 
         // Each rule's necessary words: a text holding none of them cannot match any of the rule's patterns, so its regex
@@ -363,6 +355,23 @@ public sealed class BounceRules
         }
     }
 
+    /// <summary>
+    /// Runs a compiled regex once. A compiled regex is JIT-compiled on its first match, inside the match's timeout: done
+    /// at load, so a busy machine's JIT never counts against a real message (a warm-up that times out has still compiled).
+    /// </summary>
+    internal static Regex Warm(Regex regex)
+    {
+        try
+        {
+            regex.IsMatch("warm-up");
+        }
+        catch (RegexMatchTimeoutException)
+        {
+        }
+
+        return regex;
+    }
+
     /// <summary>One pattern, validated (its key named when it is not a regular expression) and compiled to IL.</summary>
     internal static Regex Compile(string? pattern, string key)
     {
@@ -405,8 +414,8 @@ public sealed record ProviderRules(string Name, IReadOnlyList<string> Hosts, IRe
 
         var rules = p.GetProperty("rules").EnumerateArray().Select((r, j) => new ProviderRule(
             r.GetProperty("reason").GetString() is { Length: > 0 } reason ? reason : throw new InvalidOperationException($"{key}.rules[{j}].reason must be a non-empty string"),
-            BounceRules.Compile(string.Join('|', r.GetProperty("patterns").EnumerateArray().Select((x, k) => "(?:" + BounceRules.Compile(x.GetString(), $"{key}.rules[{j}].patterns[{k}]") + ")")), $"{key}.rules[{j}].patterns"),
-            r.TryGetProperty("status", out var status) ? BounceRules.Compile(status.GetString(), $"{key}.rules[{j}].status") : null,
+            BounceRules.Warm(BounceRules.Compile(string.Join('|', r.GetProperty("patterns").EnumerateArray().Select((x, k) => "(?:" + BounceRules.Compile(x.GetString(), $"{key}.rules[{j}].patterns[{k}]") + ")")), $"{key}.rules[{j}].patterns")),
+            r.TryGetProperty("status", out var status) ? BounceRules.Warm(BounceRules.Compile(status.GetString(), $"{key}.rules[{j}].status")) : null,
             r.TryGetProperty("command", out var command) ? command.GetString() is { } c && BounceRules.SmtpCommands.Contains(c) ? c
                 : throw new InvalidOperationException($"{key}.rules[{j}].command must be one of {string.Join(", ", BounceRules.SmtpCommands)}") : null)).ToList();
         return new ProviderRules(name, hosts!, rules);

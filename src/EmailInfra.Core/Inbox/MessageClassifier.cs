@@ -366,8 +366,9 @@ public static partial class MessageClassifier
         var expired = (string.Equals(action, "delayed", StringComparison.Ordinal) && status is null) || string.Equals(action, "expired", StringComparison.Ordinal);
         var domain = address[(address.LastIndexOf('@') + 1)..];
         // a provider's own table says what its replies mean, whatever the same words mean elsewhere
-        var byProvider = expired ? null : rules.ProviderReason(Sentences(diagnostic), status, command, HostsOf(domain, remoteMta, reportingMta, diagnostic));
-        var reason = expired ? "expired" : byProvider ?? rules.ReasonFor(status, Sentences(diagnostic));
+        var sentences = Sentences(diagnostic);
+        var byProvider = expired ? null : rules.ProviderReason(sentences, status, command, HostsOf(domain, remoteMta, reportingMta, diagnostic));
+        var reason = expired ? "expired" : byProvider ?? rules.ReasonFor(status, sentences);
         if (!expired && byProvider is null)
         {
             // a known reply's stage is looked up only when the stage would change the reason
@@ -403,7 +404,7 @@ public static partial class MessageClassifier
     /// The hosts a failure involved: the recipient's domain, the remote MTA and the reporting MTA (each the name before
     /// any address in brackets), and the hosts the diagnostic names ("host mx.example.org[192.0.2.1] said").
     /// </summary>
-    private static IEnumerable<string?> HostsOf(string domain, string? remoteMta, string? reportingMta, string? diagnostic)
+    internal static IEnumerable<string?> HostsOf(string domain, string? remoteMta, string? reportingMta, string? diagnostic)
     {
         yield return domain;
         yield return HostName(remoteMta);
@@ -631,8 +632,7 @@ public static partial class MessageClassifier
                 // and so does the server's later complaint that no recipient was accepted.
                 var pipelinedRcpt = SendmailRecipientEcho().IsMatch(line) || PostfixRecipientEcho().IsMatch(line)
                     || (last.StartsWith("DATA", StringComparison.OrdinalIgnoreCase) && lines.Skip(n + 1).Any(l => NoRecipientAccepted().IsMatch(l)));
-                return pipelinedRcpt ? "RCPT"
-                    : SmtpCommand("after " + last) ?? (last.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase) ? "RCPT" : null);
+                return pipelinedRcpt ? "RCPT" : StageOf(last);
             }
         }
 
@@ -658,8 +658,12 @@ public static partial class MessageClassifier
         }
 
         var asked = n >= 0 && lines[n].TrimStart().StartsWith(">>> ", StringComparison.Ordinal) ? lines[n].Trim()[4..] : null;
-        return (string.Join(' ', replies), asked is null ? null : SmtpCommand("after " + asked) ?? (asked.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase) ? "RCPT" : null));
+        return (string.Join(' ', replies), asked is null ? null : StageOf(asked));
     }
+
+    /// <summary>The stage of a command as a transcript shows it (">>> MAIL From:&lt;x&gt;", ">>> RCPT To:&lt;x&gt;", ">>> DATA").</summary>
+    private static string? StageOf(string command) =>
+        SmtpCommand("after " + command) ?? (command.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase) ? "RCPT" : null);
 
     private static bool NamesAnotherAddress(string line, string address) =>
         AddressInText().Matches(line).Select(m => Bare(m.Value)).Any(other => !other.Equals(address, StringComparison.OrdinalIgnoreCase) && !IsDaemon(other, allowPostmaster: false));

@@ -285,6 +285,10 @@ public class MessageClassifierTests
         var delivery = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Sns("""{"notificationType":"Delivery","delivery":{"recipients":["ok@remote.test"],"smtpResponse":"250 2.6.0 Message received"}}""")));
         Assert.Equal(("delivered", "2.6.0", "250", false), (delivery.Recipients[0].Reason, delivery.Recipients[0].Status, delivery.Recipients[0].ReplyCode, delivery.Recipients[0].IsFailure));
 
+        // a provider's own code decides for its recipients here too (Spectrum's AUP#In-1310: a connection limit)
+        var spectrum = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Sns("""{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","reportingMTA":"dsn; a1.smtp-out.amazonses.com","bouncedRecipients":[{"emailAddress":"neko@charter.net","action":"failed","status":"5.1.0","diagnosticCode":"smtp; 550 5.1.0 <x@amazonses.com> sender rejected. AUP#In-1310"}]}}""")));
+        Assert.Equal(("toomanyconn", false), (spectrum.Recipients[0].Reason, spectrum.Recipients[0].IsHard));
+
         // a recipient without an address is dropped, a reply code is only ever a server's three digits, never a crash
         var partial = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Sns("""{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bouncedRecipients":[{"status":"5.1.1"},{"emailAddress":"gone@remote.test","status":"5.1.1","diagnosticCode":"5.1.1 user unknown"}]}}""")));
         Assert.Equal(("gone@remote.test", null), (Assert.Single(partial.Recipients).Address, partial.Recipients[0].ReplyCode));
