@@ -386,8 +386,11 @@ public sealed class BounceRules
     }
 }
 
-/// <summary>One provider's table: the hosts that are its own (a name or any name under it) and what its replies mean.</summary>
-public sealed record ProviderRules(string Name, IReadOnlyList<string> Hosts, IReadOnlyList<ProviderRule> Rules)
+/// <summary>
+/// One provider's table: the hosts that are its own (a name or any name under it), what its replies mean, and the
+/// page that says so.
+/// </summary>
+public sealed record ProviderRules(string Name, string Source, IReadOnlyList<string> Hosts, IReadOnlyList<ProviderRule> Rules)
 {
     /// <summary>Whether <paramref name="host"/> is one of the provider's hosts or a name under one (case aside).</summary>
     public bool Serves(ReadOnlySpan<char> host)
@@ -406,6 +409,7 @@ public sealed record ProviderRules(string Name, IReadOnlyList<string> Hosts, IRe
     internal static ProviderRules Parse(JsonElement p, string key)
     {
         var name = p.GetProperty("name").GetString() is { Length: > 0 } n ? n : throw new InvalidOperationException($"{key}.name must be a non-empty string");
+        var source = p.GetProperty("source").GetString() is { Length: > 0 } s ? s : throw new InvalidOperationException($"{key}.source must say where the provider's codes come from");
         var hosts = p.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()?.Trim().TrimEnd('.').ToLowerInvariant()).ToList();
         if (hosts.Count == 0 || hosts.Any(h => string.IsNullOrEmpty(h) || h.Contains('*') || h.StartsWith('.')))
         {
@@ -418,7 +422,7 @@ public sealed record ProviderRules(string Name, IReadOnlyList<string> Hosts, IRe
             r.TryGetProperty("status", out var status) ? BounceRules.Warm(BounceRules.Compile(status.GetString(), $"{key}.rules[{j}].status")) : null,
             r.TryGetProperty("command", out var command) ? command.GetString() is { } c && BounceRules.SmtpCommands.Contains(c) ? c
                 : throw new InvalidOperationException($"{key}.rules[{j}].command must be one of {string.Join(", ", BounceRules.SmtpCommands)}") : null)).ToList();
-        return new ProviderRules(name, hosts!, rules);
+        return new ProviderRules(name, source, hosts!, rules);
     }
 }
 

@@ -83,6 +83,7 @@ public class BounceRulesTests
         json["providers"] = new JsonArray(new JsonObject
         {
             ["name"] = "Example",
+            ["source"] = "https://example.test/error-codes",
             ["hosts"] = new JsonArray("mx.example.test"),
             ["rules"] = new JsonArray(
                 new JsonObject { ["reason"] = "rejected", ["command"] = "DATA", ["patterns"] = new JsonArray("(?i)unknown user") },
@@ -99,6 +100,7 @@ public class BounceRulesTests
     [Theory]
     [InlineData("hosts", "[\"*.example.test\"]", "custom.json: providers[0].hosts must list host names")]
     [InlineData("hosts", "[]", "custom.json: providers[0].hosts must list host names")]
+    [InlineData("source", "\"\"", "custom.json: providers[0].source must say where")]
     [InlineData("rules", "[{\"reason\": \"blocked\", \"command\": \"QUIT\", \"patterns\": [\"x\"]}]", "custom.json: providers[0].rules[0].command must be one of")]
     [InlineData("rules", "[{\"reason\": \"blocked\", \"patterns\": [\"(unclosed\"]}]", "custom.json: providers[0].rules[0].patterns[0] is not a valid regular expression")]
     public void ABrokenProvider_NamesItsKey(string key, string value, string message)
