@@ -690,4 +690,14 @@ public class MessageClassifierTests
         var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
         Assert.Equal(("neko@remote.test", "userunknown", "RCPT", true), (recipient.Address, recipient.Reason, recipient.Command, recipient.IsHard));
     }
+
+    [Theory]
+    [InlineData("5.1.0", "550 #5.1.0 Address rejected.", "userunknown")] // the recipient's address: its x.1.x status says so
+    [InlineData("5.7.1", "550 5.7.1 <alice@alpha.test>: Sender address rejected: Access denied", "rejected")]
+    [InlineData("5.7.1", "553 5.7.1 Envelope address rejected", "rejected")]
+    public void Classify_AddressRejected_IsTheSendersOnlyWhenTheWordsSaySo(string status, string reply, string reason)
+    {
+        var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: {status}\nDiagnostic-Code: smtp; {reply}");
+        Assert.Equal(reason, Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients).Reason);
+    }
 }
