@@ -4,6 +4,7 @@ using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Sending;
 using EmailInfra.Core.Warmup;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EmailInfra.Core;
 
@@ -15,9 +16,13 @@ public static class CoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RuleFileValidation>();
+        services.AddSingleton<IValidateOptions<SendingOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
+        services.AddSingleton<IValidateOptions<PollingOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
+        services.AddSingleton(sp => BounceRules.Load(sp.GetRequiredService<IOptions<PollingOptions>>().Value.BounceRulesFile));
         services.AddSingleton<MailboxRegistry>();
         services.AddSingleton<SendScheduler>();
-        services.AddSingleton(sp => SendingLimits.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SendingOptions>>().Value.LimitsFile));
+        services.AddSingleton(sp => SendingLimits.Load(sp.GetRequiredService<IOptions<SendingOptions>>().Value.LimitsFile));
         services.AddSingleton<SendCapacity>();
         services.AddSingleton<RecipientCheck>();
         services.AddSingleton<SendHandler>();
@@ -30,7 +35,7 @@ public static class CoreServices
         services.AddSingleton<WarmupDayService>();
         services.AddSingleton<WarmupDayStarter>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
-        services.AddSingleton(sp => new DomainAuditor(sp.GetRequiredService<IDnsRecords>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new DomainAuditor(sp.GetRequiredService<IDnsRecords>(), sp.GetRequiredService<IOptions<AuditOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DomainAuditService>();
         return services;
     }

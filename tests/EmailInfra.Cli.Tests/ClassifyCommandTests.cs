@@ -46,4 +46,50 @@ public class ClassifyCommandTests
         Assert.Equal(2, await cli.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("/nonexistent/nowhere.eml", cli.Output, StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Classify_WithARulesFile_UsesItsProviderTable_AndABrokenOneExitsTwoNamingItsKey()
+    {
+        var folder = Directory.CreateTempSubdirectory("classify-rules-");
+        try
+        {
+            // the built-in rules with one more provider: its own code 7001 means a full mailbox
+            using var shipped = typeof(EmailInfra.Core.Inbox.BounceRules).Assembly.GetManifestResourceStream("EmailInfra.Core.bounce-rules.json")!;
+            var rules = System.Text.Json.Nodes.JsonNode.Parse(shipped)!.AsObject();
+            rules["providers"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse("""
+                {"name": "Example Mail", "source": "https://example.test/codes", "hosts": ["example.test"], "rules": [{"reason": "mailboxfull", "patterns": ["\\bEX-7001\\b"]}]}
+                """));
+            var rulesFile = Path.Combine(folder.FullName, "rules.json");
+            await File.WriteAllTextAsync(rulesFile, rules.ToJsonString());
+            var bounce = Path.Combine(folder.FullName, "bounce.eml");
+            await File.WriteAllTextAsync(bounce, """
+                From: MAILER-DAEMON@relay.test
+                To: alice@alpha.test
+                Subject: Undelivered Mail Returned to Sender
+
+                <neko@example.test>: host mx.example.test[192.0.2.1] said: 550 5.0.0 Refused EX-7001 (in reply to RCPT TO command)
+
+                """);
+
+            async Task<string?> ReasonAsync(params string[] extra)
+            {
+                using var cli = EmailInfraProcess.Start(new Dictionary<string, string?>(), null, ["classify", bounce, "--json", .. extra]);
+                Assert.True(await cli.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, cli.Output);
+                return JsonDocument.Parse(cli.Output.Split('\n').First(l => l.StartsWith('{'))).RootElement.GetProperty("reason").GetString();
+            }
+
+            Assert.Equal("onhold", await ReasonAsync());
+            Assert.Equal("mailboxfull", await ReasonAsync("--rules", rulesFile));
+
+            rules["providers"]![0]!["hosts"] = new System.Text.Json.Nodes.JsonArray();
+            await File.WriteAllTextAsync(rulesFile, rules.ToJsonString());
+            using var broken = EmailInfraProcess.Start(new Dictionary<string, string?>(), null, "classify", bounce, "--rules", rulesFile);
+            Assert.Equal(2, await broken.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains($"{rulesFile}: providers[0].hosts must list host names", broken.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

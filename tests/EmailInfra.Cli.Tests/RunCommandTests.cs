@@ -36,6 +36,27 @@ public class RunCommandTests
         Assert.DoesNotContain("dave-pw", cli.Output, StringComparison.Ordinal);
     }
 
+    [Theory(Timeout = 120_000)]
+    [InlineData("Polling__BounceRulesFile", "{\"version\": 1}", "Polling:BounceRulesFile: {0}: 'version' must be 3")]
+    [InlineData("Sending__LimitsFile", "not json", "Sending:LimitsFile: {0}: not valid JSON")]
+    public async Task Run_WithABrokenRulesFile_StopsAtStartNamingTheSettingAndTheFile(string setting, string content, string error)
+    {
+        Rig.Require(RigService.Azurite);
+        await using var rig = new RigServices();
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, content);
+            using var cli = EmailInfraProcess.Start(CliEnvironment.For(rig, new Dictionary<string, string?> { [setting] = file }), null, "run");
+            Assert.True(await cli.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 2, cli.Output);
+            Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, error, file), cli.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task MailboxAdd_BadInput_ExitsTwoWithAClearError_AndStoresNothing()
     {

@@ -285,9 +285,21 @@ public static class EmailInfraCommand
     {
         var paths = new Argument<string[]>("FILE|DIR") { Description = "Message files, or folders of them", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "One JSON line per result" };
-        var command = new Command("classify", "Classify messages: bounce (recipient, status, reason, hard), complaint, auto-reply, reply or other.") { paths, json };
+        var rulesFile = new Option<string?>("--rules") { Description = "A bounce-rules file instead of the built-in rules (default: the Polling:BounceRulesFile setting)" };
+        var command = new Command("classify", "Classify messages: bounce (recipient, status, reason, hard), complaint, auto-reply, reply or other.") { paths, json, rulesFile };
         command.SetAction(parse =>
         {
+            BounceRules rules;
+            try
+            {
+                rules = BounceRules.Load(parse.GetValue(rulesFile) ?? LocalConfiguration.Build(parse.GetValue(ConfigOption))[$"{PollingOptions.Section}:{nameof(PollingOptions.BounceRulesFile)}"]);
+            }
+            catch (InvalidOperationException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+
             var files = new List<string>();
             foreach (var path in parse.GetValue(paths)!)
             {
@@ -315,7 +327,7 @@ public static class EmailInfraCommand
             foreach (var file in files)
             {
                 using var stream = File.OpenRead(file);
-                foreach (var row in ClassificationRow.For(Path.GetFileName(file), stream))
+                foreach (var row in ClassificationRow.For(Path.GetFileName(file), stream, rules))
                 {
                     Console.WriteLine(asJson
                         ? System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>

@@ -61,6 +61,27 @@ public sealed class BounceRules
 
     public static BounceRules Default => Embedded.Value;
 
+    /// <summary>The rules in the file at <paramref name="path"/> (validated, its errors naming the file and key); the built-in rules when no path is given.</summary>
+    public static BounceRules Load(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return Default;
+        }
+
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"{path}: cannot be read: {ex.Message}", ex);
+        }
+
+        return Parse(json, path);
+    }
+
     public int Version { get; }
 
     public IReadOnlyList<(string Reason, Regex[] Patterns)> TextRules { get; }
@@ -307,7 +328,7 @@ public sealed class BounceRules
         try
         {
             var root = JsonDocument.Parse(json).RootElement;
-            var version = root.GetProperty("version").GetInt32();
+            var version = Field(root, "version").GetInt32();
             if (version != 3)
             {
                 throw new InvalidOperationException($"{source}: 'version' must be 3");
@@ -315,37 +336,37 @@ public sealed class BounceRules
 
             return new BounceRules(
                 version,
-                root.GetProperty("textRules").EnumerateArray().Select((r, i) => (
-                    r.GetProperty("reason").GetString()!,
-                    r.GetProperty("patterns").EnumerateArray().Select((p, j) => Compile(p.GetString(), $"{source}: textRules[{i}].patterns[{j}]")).ToArray())).ToList(),
-                root.GetProperty("statusReasons").EnumerateArray().Select(s => (s.GetProperty("status").GetString()!, s.GetProperty("reason").GetString()!)).ToList(),
-                root.GetProperty("hardReasons").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
-                root.GetProperty("hardWhenPermanent").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
-                root.GetProperty("autoReplySubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: autoReplySubjects[{i}]")).ToArray(),
-                root.GetProperty("bounceSubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSubjects[{i}]")).ToArray(),
-                root.GetProperty("bounceSenders").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSenders[{i}]")).ToArray())
+                Field(root, "textRules").EnumerateArray().Select((r, i) => (
+                    Field(r, "reason", $"textRules[{i}]").GetString()!,
+                    Field(r, "patterns", $"textRules[{i}]").EnumerateArray().Select((p, j) => Compile(p.GetString(), $"{source}: textRules[{i}].patterns[{j}]")).ToArray())).ToList(),
+                Field(root, "statusReasons").EnumerateArray().Select((s, i) => (Field(s, "status", $"statusReasons[{i}]").GetString()!, Field(s, "reason", $"statusReasons[{i}]").GetString()!)).ToList(),
+                Field(root, "hardReasons").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                Field(root, "hardWhenPermanent").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                Field(root, "autoReplySubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: autoReplySubjects[{i}]")).ToArray(),
+                Field(root, "bounceSubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSubjects[{i}]")).ToArray(),
+                Field(root, "bounceSenders").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: bounceSenders[{i}]")).ToArray())
             {
-                StatusYields = root.GetProperty("statusYields").EnumerateObject().ToDictionary(
+                StatusYields = Field(root, "statusYields").EnumerateObject().ToDictionary(
                     p => p.Name, p => (IReadOnlySet<string>)p.Value.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal),
-                AmbiguousStatuses = root.GetProperty("ambiguousStatuses").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
-                HeaderRules = root.GetProperty("headerRules").EnumerateArray().Select((r, i) => (
-                    r.GetProperty("header").GetString()!, Compile(r.GetProperty("pattern").GetString(), $"{source}: headerRules[{i}].pattern"), r.GetProperty("reason").GetString()!)).ToList(),
-                ComplaintSubjects = root.GetProperty("complaintSubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: complaintSubjects[{i}]")).ToArray(),
-                StageRules = root.GetProperty("stageRules").EnumerateArray().Select((r, i) => (
-                    (IReadOnlySet<string>)r.GetProperty("from").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
-                    r.GetProperty("to").GetString()!,
-                    r.GetProperty("command").GetString() is { } command && (SmtpCommands.Contains(command) || command == "NONE") ? command
+                AmbiguousStatuses = Field(root, "ambiguousStatuses").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                HeaderRules = Field(root, "headerRules").EnumerateArray().Select((r, i) => (
+                    Field(r, "header", $"headerRules[{i}]").GetString()!, Compile(Field(r, "pattern", $"headerRules[{i}]").GetString(), $"{source}: headerRules[{i}].pattern"), Field(r, "reason", $"headerRules[{i}]").GetString()!)).ToList(),
+                ComplaintSubjects = Field(root, "complaintSubjects").EnumerateArray().Select((p, i) => Compile(p.GetString(), $"{source}: complaintSubjects[{i}]")).ToArray(),
+                StageRules = Field(root, "stageRules").EnumerateArray().Select((r, i) => (
+                    (IReadOnlySet<string>)Field(r, "from", $"stageRules[{i}]").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                    Field(r, "to", $"stageRules[{i}]").GetString()!,
+                    Field(r, "command", $"stageRules[{i}]").GetString() is { } command && (SmtpCommands.Contains(command) || command == "NONE") ? command
                         : throw new InvalidOperationException($"{source}: stageRules[{i}].command must be one of {string.Join(", ", SmtpCommands)} or NONE"),
                     r.TryGetProperty("unlessStatus", out var unless) ? Compile(unless.GetString(), $"{source}: stageRules[{i}].unlessStatus") : null)).ToList(),
-                TypeRules = root.GetProperty("typeRules").EnumerateArray().Select(r => (
-                    r.GetProperty("type").GetString()!.ToLowerInvariant(),
-                    (IReadOnlySet<string>)r.GetProperty("from").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
-                    r.GetProperty("to").GetString()!)).ToList(),
-                Providers = root.GetProperty("providers").EnumerateArray().Select((p, i) => ProviderRules.Parse(p, $"{source}: providers[{i}]")).ToList(),
-                StageHints = root.GetProperty("stageHints").EnumerateArray().Select((r, i) => (
-                    Compile(r.GetProperty("pattern").GetString(), $"{source}: stageHints[{i}].pattern"),
+                TypeRules = Field(root, "typeRules").EnumerateArray().Select((r, i) => (
+                    Field(r, "type", $"typeRules[{i}]").GetString()!.ToLowerInvariant(),
+                    (IReadOnlySet<string>)Field(r, "from", $"typeRules[{i}]").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                    Field(r, "to", $"typeRules[{i}]").GetString()!)).ToList(),
+                Providers = Field(root, "providers").EnumerateArray().Select((p, i) => ProviderRules.Parse(p, $"{source}: providers[{i}]")).ToList(),
+                StageHints = Field(root, "stageHints").EnumerateArray().Select((r, i) => (
+                    Compile(Field(r, "pattern", $"stageHints[{i}]").GetString(), $"{source}: stageHints[{i}].pattern"),
                     r.TryGetProperty("host", out var host) ? Compile(host.GetString(), $"{source}: stageHints[{i}].host") : null,
-                    r.GetProperty("command").GetString() is { } command && SmtpCommands.Contains(command) ? command
+                    Field(r, "command", $"stageHints[{i}]").GetString() is { } command && SmtpCommands.Contains(command) ? command
                         : throw new InvalidOperationException($"{source}: stageHints[{i}].command must be one of {string.Join(", ", SmtpCommands)}"))).ToList(),
             };
         }
@@ -354,6 +375,11 @@ public sealed class BounceRules
             throw new InvalidOperationException($"{source}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>A required member of a rules-file object; its absence named (with the path to it when given).</summary>
+    internal static JsonElement Field(JsonElement element, string name, string? at = null) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value
+            : throw new InvalidOperationException(at is null ? $"'{name}' is missing" : $"{at}.{name} is missing");
 
     /// <summary>
     /// Runs a compiled regex once. A compiled regex is JIT-compiled on its first match, inside the match's timeout: done
@@ -408,17 +434,17 @@ public sealed record ProviderRules(string Name, string Source, IReadOnlyList<str
 
     internal static ProviderRules Parse(JsonElement p, string key)
     {
-        var name = p.GetProperty("name").GetString() is { Length: > 0 } n ? n : throw new InvalidOperationException($"{key}.name must be a non-empty string");
-        var source = p.GetProperty("source").GetString() is { Length: > 0 } s ? s : throw new InvalidOperationException($"{key}.source must say where the provider's codes come from");
-        var hosts = p.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()?.Trim().TrimEnd('.').ToLowerInvariant()).ToList();
+        var name = BounceRules.Field(p, "name", key).GetString() is { Length: > 0 } n ? n : throw new InvalidOperationException($"{key}.name must be a non-empty string");
+        var source = BounceRules.Field(p, "source", key).GetString() is { Length: > 0 } s ? s : throw new InvalidOperationException($"{key}.source must say where the provider's codes come from");
+        var hosts = BounceRules.Field(p, "hosts", key).EnumerateArray().Select(h => h.GetString()?.Trim().TrimEnd('.').ToLowerInvariant()).ToList();
         if (hosts.Count == 0 || hosts.Any(h => string.IsNullOrEmpty(h) || h.Contains('*') || h.StartsWith('.')))
         {
             throw new InvalidOperationException($"{key}.hosts must list host names (a name covers every name under it)");
         }
 
-        var rules = p.GetProperty("rules").EnumerateArray().Select((r, j) => new ProviderRule(
-            r.GetProperty("reason").GetString() is { Length: > 0 } reason ? reason : throw new InvalidOperationException($"{key}.rules[{j}].reason must be a non-empty string"),
-            BounceRules.Warm(BounceRules.Compile(string.Join('|', r.GetProperty("patterns").EnumerateArray().Select((x, k) => "(?:" + BounceRules.Compile(x.GetString(), $"{key}.rules[{j}].patterns[{k}]") + ")")), $"{key}.rules[{j}].patterns")),
+        var rules = BounceRules.Field(p, "rules", key).EnumerateArray().Select((r, j) => new ProviderRule(
+            BounceRules.Field(r, "reason", $"{key}.rules[{j}]").GetString() is { Length: > 0 } reason ? reason : throw new InvalidOperationException($"{key}.rules[{j}].reason must be a non-empty string"),
+            BounceRules.Warm(BounceRules.Compile(string.Join('|', BounceRules.Field(r, "patterns", $"{key}.rules[{j}]").EnumerateArray().Select((x, k) => "(?:" + BounceRules.Compile(x.GetString(), $"{key}.rules[{j}].patterns[{k}]") + ")")), $"{key}.rules[{j}].patterns")),
             r.TryGetProperty("status", out var status) ? BounceRules.Warm(BounceRules.Compile(status.GetString(), $"{key}.rules[{j}].status")) : null,
             r.TryGetProperty("command", out var command) ? command.GetString() is { } c && BounceRules.SmtpCommands.Contains(c) ? c
                 : throw new InvalidOperationException($"{key}.rules[{j}].command must be one of {string.Join(", ", BounceRules.SmtpCommands)}") : null)).ToList();

@@ -33,6 +33,7 @@ public sealed class PollHandler(
     SendScheduler scheduler,
     SendingCalendar calendar,
     IOptions<PollingOptions> options,
+    BounceRules rules,
     TimeProvider time,
     ILogger<PollHandler> logger)
 {
@@ -125,8 +126,8 @@ public sealed class PollHandler(
         InboundVerdict verdict;
         try
         {
-            verdict = MessageClassifier.NeedsBody(item.Headers, carriesMessage: item.CarriesMessage)
-                ? MessageClassifier.Classify(await session.FetchMessageAsync(item.Uid, cancellationToken).ConfigureAwait(false))
+            verdict = MessageClassifier.NeedsBody(item.Headers, rules, item.CarriesMessage)
+                ? MessageClassifier.Classify(await session.FetchMessageAsync(item.Uid, cancellationToken).ConfigureAwait(false), rules)
                 : MessageClassifier.ClassifyHeaders(item.Headers);
         }
         catch (Exception ex) when (MessageClassifier.IsUnreadableMessage(ex))

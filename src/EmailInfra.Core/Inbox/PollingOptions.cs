@@ -14,4 +14,7 @@ public sealed class PollingOptions
     /// <summary>Most messages handled per folder in one poll; the rest wait for the next poll.</summary>
     [Range(1, 5000)]
     public int MaxMessagesPerFolder { get; set; } = 500;
+
+    /// <summary>A bounce-rules file used instead of the built-in one (same format; validated at start); empty for the built-in rules.</summary>
+    public string? BounceRulesFile { get; set; }
 }

@@ -110,4 +110,24 @@ public class BounceRulesTests
         var error = Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json"));
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("statusReasons", null, "custom.json: 'statusReasons' is missing")]
+    [InlineData("stageRules", 0, "custom.json: stageRules[0].to is missing")]
+    [InlineData("providers", 0, "custom.json: providers[0].hosts is missing")]
+    public void AMissingKey_IsNamed(string section, int? index, string message)
+    {
+        var json = Shipped();
+        if (index is null)
+        {
+            json.Remove(section);
+        }
+        else
+        {
+            json[section]![index.Value]!.AsObject().Remove(section == "providers" ? "hosts" : "to");
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json"));
+        Assert.Equal(message, error.Message);
+    }
 }
