@@ -25,4 +25,30 @@ public class PlanCommandTests
         Assert.Equal(2, await cli.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("Warmup:Ramp:WeekendFactor", cli.Output, StringComparison.Ordinal);
     }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("plan")]
+    [InlineData("classify")]
+    public async Task ASettingsFileThatIsNotJsonOrMissing_ExitsTwoNamingIt(string command)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "{ broken");
+            string[] args = command == "classify" ? ["classify", file, "--config", file] : [command, "--config", file];
+            using var broken = EmailInfraProcess.Start(new Dictionary<string, string?>(), null, args);
+            Assert.Equal(2, await broken.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains($"error: {file}: Could not parse the JSON file", broken.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", broken.Output, StringComparison.Ordinal);
+
+            args[^1] = file + ".missing";
+            using var missing = EmailInfraProcess.Start(new Dictionary<string, string?>(), null, args);
+            Assert.Equal(2, await missing.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains($"error: {file}.missing: no such settings file", missing.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

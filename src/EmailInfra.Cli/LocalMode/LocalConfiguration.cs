@@ -27,10 +27,24 @@ public static class LocalConfiguration
         ["Logging:LogLevel:Microsoft.Hosting"] = "Warning",
     };
 
-    public static IConfigurationRoot Build(string? file = null) =>
-        new ConfigurationBuilder()
-            .AddInMemoryCollection(Defaults)
-            .AddJsonFile(Path.GetFullPath(file ?? "emailinfra.json"), optional: file is null)
-            .AddEnvironmentVariables()
-            .Build();
+    /// <summary>The configuration; a settings file that is missing (when named) or not JSON is a <see cref="LocalConfigurationException"/>.</summary>
+    public static IConfigurationRoot Build(string? file = null)
+    {
+        var path = Path.GetFullPath(file ?? "emailinfra.json");
+        try
+        {
+            return new ConfigurationBuilder()
+                .AddInMemoryCollection(Defaults)
+                .AddJsonFile(path, optional: file is null)
+                .AddEnvironmentVariables()
+                .Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
+        {
+            throw new LocalConfigurationException(ex is FileNotFoundException ? $"{path}: no such settings file" : $"{path}: {(ex.InnerException ?? ex).Message} {ex.InnerException?.InnerException?.Message}".TrimEnd(), ex);
+        }
+    }
 }
+
+/// <summary>A settings file the command cannot use: the command stops with this message, not a stack trace.</summary>
+public sealed class LocalConfigurationException(string message, Exception inner) : Exception(message, inner);
