@@ -39,9 +39,16 @@ public static class LocalConfiguration
                 .AddEnvironmentVariables()
                 .Build();
         }
-        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
+        catch (FileNotFoundException ex)
         {
-            throw new LocalConfigurationException(ex is FileNotFoundException ? $"{path}: no such settings file" : $"{path}: {(ex.InnerException ?? ex).Message} {ex.InnerException?.InnerException?.Message}".TrimEnd(), ex);
+            throw new LocalConfigurationException($"{path}: no such settings file", ex);
+        }
+        catch (InvalidDataException ex)
+        {
+            // "Failed to load configuration from file" wraps "Could not parse the JSON file", which wraps where and why
+            var parse = ex.InnerException ?? ex;
+            var where = parse.InnerException is { } reader ? " " + reader.Message : string.Empty;
+            throw new LocalConfigurationException($"{path}: {parse.Message}{where}", ex);
         }
     }
 }
