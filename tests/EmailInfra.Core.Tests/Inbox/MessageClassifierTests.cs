@@ -447,6 +447,9 @@ public class MessageClassifierTests
     [InlineData("neko@example.org", "relay.test", "mx.example.org", "550 5.1.0 <bounce@alpha.test> sender rejected. AUP#In-1310", "rejected")]
     // Orange's code in a relay's words ("host: smtp-in.orange.fr"), for a recipient at a domain Orange hosts
     [InlineData("neko@example.fr", "relay.test", "relay.test", "SMTP error from remote server for TEXT command, host: smtp-in.orange.fr (192.0.2.65) reason: 550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506]", "spamdetected")]
+    // GoDaddy and Cox number their refusals too (IB212: spam content; AUP#CXDNS: no reverse DNS)
+    [InlineData("neko@example.com", "relay.test", "smtp.secureserver.net", "552 5.7.1 Message refused. IB212", "spamdetected")]
+    [InlineData("neko@cox.net", "relay.test", "cxr.mx.a.cloudfilter.net", "554 5.7.1 Connection refused. AUP#CXDNS", "requireptr")]
     public void Classify_AProvidersOwnReply_MeansWhatItsTableSays(string recipient, string reportingMta, string remoteMta, string reply, string reason)
     {
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; {remoteMta}\nDiagnostic-Code: smtp; {reply}", reportingMta);
