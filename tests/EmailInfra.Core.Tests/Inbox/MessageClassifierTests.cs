@@ -450,6 +450,9 @@ public class MessageClassifierTests
     // GoDaddy and Cox number their refusals too (IB212: spam content; AUP#CXDNS: no reverse DNS)
     [InlineData("neko@example.com", "relay.test", "smtp.secureserver.net", "552 5.7.1 Message refused. IB212", "spamdetected")]
     [InlineData("neko@cox.net", "relay.test", "cxr.mx.a.cloudfilter.net", "554 5.7.1 Connection refused. AUP#CXDNS", "requireptr")]
+    // Tencent and Mimecast by their published phrasings
+    [InlineData("neko@qq.com", "relay.test", "mx3.qq.com", "550 Mail content denied. https://service.mail.qq.com/detail/122/171", "spamdetected")]
+    [InlineData("neko@example.org", "relay.test", "eu-smtp-inbound-1.mimecast.com", "550 Envelope blocked - User Entry - https://community.mimecast.com", "rejected")]
     public void Classify_AProvidersOwnReply_MeansWhatItsTableSays(string recipient, string reportingMta, string remoteMta, string reply, string reason)
     {
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; {remoteMta}\nDiagnostic-Code: smtp; {reply}", reportingMta);
