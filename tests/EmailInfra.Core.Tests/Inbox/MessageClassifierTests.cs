@@ -67,6 +67,10 @@ public class MessageClassifierTests
         --b--
         """);
 
+    /// <summary>The one failed recipient of a message that must classify as a bounce about exactly one.</summary>
+    private static FailedRecipient OnlyRecipient(MimeMessage message) =>
+        Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+
     private static MimeMessage Parse(string text) =>
         MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal))));
 
@@ -152,9 +156,9 @@ public class MessageClassifierTests
             --B--
             """;
 
-        var afterData = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(Notice("end of DATA")))).Recipients);
+        var afterData = OnlyRecipient(Parse(Notice("end of DATA")));
         Assert.Equal(("DATA", "filtered"), (afterData.Command, afterData.Reason));
-        var atRcpt = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(Notice("RCPT TO")))).Recipients);
+        var atRcpt = OnlyRecipient(Parse(Notice("RCPT TO")));
         Assert.Equal(("RCPT", "userunknown", true), (atRcpt.Command, atRcpt.Reason, atRcpt.IsHard));
     }
 
@@ -179,7 +183,7 @@ public class MessageClassifierTests
             550 5.1.1 <gone@remote.test>... User unknown
             <<< 503 5.0.0 Need RCPT (recipient)
             """);
-        var failed = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var failed = OnlyRecipient(message);
         Assert.Equal(("gone@remote.test", "5.1.1", "RCPT", "userunknown"), (failed.Address, failed.Status, failed.Command, failed.Reason));
     }
 
@@ -196,7 +200,7 @@ public class MessageClassifierTests
               gone@remote.test
                 mailbox is full
             """);
-        var failed = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var failed = OnlyRecipient(message);
         Assert.Equal(("5.0.0", "mailboxfull", false), (failed.Status, failed.Reason, failed.IsHard));
     }
 
@@ -216,7 +220,7 @@ public class MessageClassifierTests
             >From: alice@alpha.test
             >Subject: hello
             """);
-        var failed = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var failed = OnlyRecipient(message);
         Assert.Equal("gone@remote.test", failed.Address);
     }
 
@@ -256,7 +260,7 @@ public class MessageClassifierTests
 
             --B--
             """);
-        var failed = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var failed = OnlyRecipient(message);
         Assert.Equal(("nomail@remote.test", "notaccept", true), (failed.Address, failed.Reason, failed.IsHard));
     }
 
@@ -336,7 +340,7 @@ public class MessageClassifierTests
             Technical report:
             Diagnostic-Code: smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>
             """);
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal(("slow@remote.test", "4.4.2", "expired"), (recipient.Address, recipient.Status, recipient.Reason));
     }
 
@@ -355,7 +359,7 @@ public class MessageClassifierTests
                ----- Transcript of session follows -----
             550 5.1.2 <gone@nowhere.test>... Host unknown (Name server: nowhere.test: no data known)
             """);
-        var first = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(sendmail)).Recipients);
+        var first = OnlyRecipient(sendmail);
         Assert.Equal(("5.1.2", "hostunknown"), (first.Status, first.Reason));
 
         // DragonFly: the address in one paragraph, the server's reply in the next
@@ -371,7 +375,7 @@ public class MessageClassifierTests
 
             Message headers follow.
             """);
-        var second = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(dragonfly)).Recipients);
+        var second = OnlyRecipient(dragonfly);
         Assert.Equal(("kept-out@remote.test", "5.7.0", "550"), (second.Address, second.Status, second.ReplyCode));
     }
 
@@ -382,7 +386,7 @@ public class MessageClassifierTests
         var message = Report(
             "<someone@remote.test>: host mx.remote.test[192.0.2.1] refused to talk to me: 550 5.5.0 Service refused",
             "Final-Recipient: rfc822; someone@remote.test\nAction: failed\nStatus: 4.5.0\nDiagnostic-Code: smtp; 550 5.5.0 Service refused, please try later");
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal("5.5.0", recipient.Status);
     }
 
@@ -413,7 +417,7 @@ public class MessageClassifierTests
             hi
             --b--
             """;
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(Parse(notice))).Recipients);
+        var recipient = OnlyRecipient(Parse(notice));
         Assert.Equal(("full@carrier.test", "mailboxfull"), (recipient.Address, recipient.Reason));
 
         // a person forwarding a message with a note of their own is not a bounce
@@ -428,7 +432,7 @@ public class MessageClassifierTests
     public void Classify_UserUnknownWords_TakeTheStageFromTheEchoedRecipient(string reply, string reason, string? command)
     {
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; gone@remote.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; {reply}");
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal((reason, command), (recipient.Reason, recipient.Command));
     }
 
@@ -456,7 +460,7 @@ public class MessageClassifierTests
     public void Classify_AProvidersOwnReply_MeansWhatItsTableSays(string recipient, string reportingMta, string remoteMta, string reply, string reason)
     {
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; {remoteMta}\nDiagnostic-Code: smtp; {reply}", reportingMta);
-        Assert.Equal(reason, Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients).Reason);
+        Assert.Equal(reason, OnlyRecipient(message).Reason);
     }
 
     [Theory]
@@ -465,7 +469,7 @@ public class MessageClassifierTests
     public void Classify_ADelayNotice_IsExpiredUnlessItsWordsNameTheCause(string fields, string reason)
     {
         var message = Report("Your message has not been delivered yet; the mail system will keep trying.", "Final-Recipient: rfc822; neko@remote.test\nAction: delayed\n" + fields);
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal((reason, false), (recipient.Reason, recipient.IsHard));
     }
 
@@ -507,7 +511,7 @@ public class MessageClassifierTests
 
             --b--
             """);
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal(("4.4.1", "expired"), (recipient.Status, recipient.Reason));
     }
 
@@ -524,7 +528,7 @@ public class MessageClassifierTests
             If you know the general guide of this list, please send mail with
             the mail body guide to the address sales-ctl@lists.test
             """);
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal(("sales@lists.test", "rejected", false), (recipient.Address, recipient.Reason, recipient.IsHard));
     }
 
@@ -543,7 +547,7 @@ public class MessageClassifierTests
               someone@nomail.test
                 The domain nomail.test does not accept mail (null MX)
             """);
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal(("notaccept", "5.0.0", true), (recipient.Reason, recipient.Status, recipient.IsHard));
     }
 
@@ -554,8 +558,8 @@ public class MessageClassifierTests
     [InlineData("Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 No such user", "userunknown", true)] // a remote server's answer
     public void Classify_LocalDeliveryProgramFailure_IsAMailerErrorUnlessItsWordsNameTheCause(string fields, string reason, bool hard)
     {
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(
-            Report("The mail system could not deliver your message.", "Final-Recipient: rfc822; neko@relay.test\nAction: failed\n" + fields))).Recipients);
+        var recipient = OnlyRecipient(
+            Report("The mail system could not deliver your message.", "Final-Recipient: rfc822; neko@relay.test\nAction: failed\n" + fields));
         Assert.Equal((reason, hard), (recipient.Reason, recipient.IsHard));
     }
 
@@ -574,7 +578,7 @@ public class MessageClassifierTests
               MAIL FROM: alice@alpha.test
               RCPT TO: gone@carrier.test
             """);
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal(("gone@carrier.test", "RCPT", "userunknown", true), (recipient.Address, recipient.Command, recipient.Reason, recipient.IsHard));
     }
 
@@ -584,7 +588,7 @@ public class MessageClassifierTests
         var message = Report(
             "This is a permanent error. The following address(es) failed:\n  save to /mail/spool/full.neko\n    generated by neko@remote.test\n    mailbox is full: retry timeout exceeded",
             "Final-Recipient: rfc822;/mail/spool/full.neko\nAction: failed\nStatus: 5.0.0");
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal(("neko@remote.test", "5.0.0", "mailboxfull"), (recipient.Address, recipient.Status, recipient.Reason));
     }
 
@@ -624,7 +628,7 @@ public class MessageClassifierTests
     public void Classify_OpenRelayWords_TellARelayRefusalFromABlockOfTheSender(string reply, string reason)
     {
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; {reply}");
-        Assert.Equal(reason, Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients).Reason);
+        Assert.Equal(reason, OnlyRecipient(message).Reason);
     }
 
     [Fact]
@@ -693,7 +697,7 @@ public class MessageClassifierTests
             The following mail could not be delivered.
             Reason:  Unable to deliver message to <neko@remote.test> (and other recipients in the same domain).
             """);
-        var recipient = Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients);
+        var recipient = OnlyRecipient(message);
         Assert.Equal(("neko@remote.test", "userunknown", "RCPT", true), (recipient.Address, recipient.Reason, recipient.Command, recipient.IsHard));
     }
 
@@ -704,6 +708,6 @@ public class MessageClassifierTests
     public void Classify_AddressRejected_IsTheSendersOnlyWhenTheWordsSaySo(string status, string reply, string reason)
     {
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: {status}\nDiagnostic-Code: smtp; {reply}");
-        Assert.Equal(reason, Assert.Single(Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients).Reason);
+        Assert.Equal(reason, OnlyRecipient(message).Reason);
     }
 }
