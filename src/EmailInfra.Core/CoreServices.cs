@@ -19,7 +19,7 @@ public static class CoreServices
         services.AddSingleton<RuleFileValidation>();
         services.AddSingleton<IValidateOptions<SendingOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
         services.AddSingleton<IValidateOptions<PollingOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
-        services.AddSingleton(sp => BounceRules.Load(sp.GetRequiredService<IOptions<PollingOptions>>().Value.BounceRulesFile));
+        services.AddSingleton(sp => sp.GetRequiredService<RuleFileValidation>().BounceRulesFor(sp.GetRequiredService<IOptions<PollingOptions>>().Value));
         services.AddSingleton<MailboxRegistry>();
         services.AddSingleton<SendScheduler>();
         services.AddSingleton(sp => SendingLimits.Load(sp.GetRequiredService<IOptions<SendingOptions>>().Value.LimitsFile));

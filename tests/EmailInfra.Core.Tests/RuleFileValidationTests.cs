@@ -45,4 +45,30 @@ public class RuleFileValidationTests
         Assert.True(result.Failed);
         Assert.StartsWith("Sending:LimitsFile: ", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AValidBounceRulesFile_IsReadWhenValidated_AndThoseRulesServeThePoller()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            using (var shipped = typeof(BounceRules).Assembly.GetManifestResourceStream("EmailInfra.Core.bounce-rules.json")!)
+            using (var copy = File.Create(file))
+            {
+                shipped.CopyTo(copy);
+            }
+
+            var validation = new RuleFileValidation();
+            var options = new PollingOptions { BounceRulesFile = file };
+            Assert.True(validation.Validate(null, options).Succeeded);
+            File.Delete(file); // read once: what validation loaded is what the poller gets
+            var rules = validation.BounceRulesFor(options);
+            Assert.NotSame(BounceRules.Default, rules);
+            Assert.Equal(BounceRules.Default.Providers.Count, rules.Providers.Count);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
