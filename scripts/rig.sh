@@ -100,6 +100,21 @@ for i in $(seq -w 1 12); do
   USERS="$USERS w$i@$d:w$i-pw"
 done
 
+# The mail, DNS and DKIM services run as their own users (postfix, vmail, knot, opendkim): every directory above
+# $RIG_DIR must let other users pass (search, not list). A clone made inside a private temporary folder (mktemp -d
+# creates it 0700) does not, and Postfix then fails with "open lock file ... Permission denied".
+reachable_by_services() {
+  local d=$RIG_DIR mode
+  while [ "$d" != "/" ]; do
+    d=$(dirname "$d")
+    mode=$(stat -c %A "$d")
+    case "${mode:9:1}" in
+      x|t) ;;
+      *) chmod o+x "$d"; log "made $d searchable by other users (o+x) so the rig's services can reach $RIG_DIR" ;;
+    esac
+  done
+}
+
 start_mail() {
   postfix -c "$PFC" stop >/dev/null 2>&1 || true
   [ -f "$MAIL/dovecot/dovecot.conf" ] && doveadm -c "$MAIL/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true
@@ -502,7 +517,7 @@ status() {
 case "${1:-}" in
   install) install ;;
   start)
-    install; mkdir -p "$RIG_DIR"
+    install; mkdir -p "$RIG_DIR"; reachable_by_services
     start_azurite; log "azurite up (tables :$AZ_TABLE, queues :$AZ_QUEUE)"
     start_mail; log "postfix + dovecot up (submission :2587, imap :2143, remote MX :2526)"
     start_dns; log "knot up (:$DNS_PORT)"
