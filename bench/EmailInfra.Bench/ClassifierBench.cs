@@ -122,7 +122,8 @@ internal static class ClassifierBench
             return count / watch.Elapsed.TotalSeconds;
         }
 
-        var parseOnly = Rate(bytes => MimeKit.MimeMessage.Load(new MemoryStream(bytes)));
+        // Disposed, as MimeKit's entities want (they have finalizers: undisposed, the parse alone ran at a quarter of this).
+        var parseOnly = Rate(bytes => MimeKit.MimeMessage.Load(new MemoryStream(bytes)).Dispose());
         var classify = Rate(bytes =>
         {
             using var stream = new MemoryStream(bytes);

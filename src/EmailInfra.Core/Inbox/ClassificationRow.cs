@@ -36,6 +36,8 @@ public sealed record ClassificationRow(
 
         var rows = new List<ClassificationRow>();
         // A seekable stream is parsed persistently: bodies are read from it when needed, not copied (faster by a third).
+        // Each message is disposed once classified: MimeKit's entities have finalizers, and an undisposed one survives a
+        // collection with everything it holds (parsing the corpus spent two thirds of its time in the GC that way).
         var parser = new MimeParser(content, isMbox ? MimeFormat.Mbox : MimeFormat.Entity, persistent: true);
         do
         {
@@ -52,9 +54,10 @@ public sealed record ClassificationRow(
             }
 
             InboundVerdict verdict;
+            using var parsed = message;
             try
             {
-                verdict = MessageClassifier.Classify(message, rules);
+                verdict = MessageClassifier.Classify(parsed, rules);
             }
             catch (Exception ex) when (MessageClassifier.IsUnreadableMessage(ex) || ex is IOException)
             {

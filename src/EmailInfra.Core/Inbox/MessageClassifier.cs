@@ -98,7 +98,8 @@ public static partial class MessageClassifier
         if (looksLikeBounce && !rules.AutoReplySubjects.Any(r => r.IsMatch(subject)))
         {
             var (text, full) = BounceText(parts, plain, plainText);
-            if (EmbeddedReport(text) is { } embedded && Bounce(embedded, text, rules, parts) is { Recipients.Count: > 0 } fromFields)
+            using var embedded = EmbeddedReport(text);
+            if (embedded is not null && Bounce(embedded, text, rules, parts) is { Recipients.Count: > 0 } fromFields)
             {
                 return WithStatusClass(fromFields.OriginalMessageId is null ? fromFields with { OriginalMessageId = OriginalMessageIdInText(full) } : fromFields, rules);
             }

@@ -126,9 +126,16 @@ public sealed class PollHandler(
         InboundVerdict verdict;
         try
         {
-            verdict = MessageClassifier.NeedsBody(item.Headers, rules, item.CarriesMessage)
-                ? MessageClassifier.Classify(await session.FetchMessageAsync(item.Uid, cancellationToken).ConfigureAwait(false), rules)
-                : MessageClassifier.ClassifyHeaders(item.Headers);
+            if (MessageClassifier.NeedsBody(item.Headers, rules, item.CarriesMessage))
+            {
+                // disposed once classified: MimeKit's entities have finalizers (see ClassificationRow)
+                using var message = await session.FetchMessageAsync(item.Uid, cancellationToken).ConfigureAwait(false);
+                verdict = MessageClassifier.Classify(message, rules);
+            }
+            else
+            {
+                verdict = MessageClassifier.ClassifyHeaders(item.Headers);
+            }
         }
         catch (Exception ex) when (MessageClassifier.IsUnreadableMessage(ex))
         {

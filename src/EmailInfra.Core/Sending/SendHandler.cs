@@ -183,7 +183,7 @@ public sealed class SendHandler(
         }
 
         await ledger.IndexMessageIdAsync(claimed.MessageId!, claimed.Key, cancellationToken).ConfigureAwait(false);
-        var message = MessageComposer.Compose(claimed, mailbox, now);
+        using var message = MessageComposer.Compose(claimed, mailbox, now);
         var outcome = await sender.SendAsync(mailbox, credentials, message, cancellationToken).ConfigureAwait(false);
         if (outcome.IsAccepted && mailbox.AppendToSent)
         {
