@@ -39,9 +39,9 @@ public sealed class BounceRules
 
         // Each rule's necessary words: a text holding none of them cannot match any of the rule's patterns, so its regex
         // is not run; one vectorised scan of the text finds the words present. A rule with a pattern that promises no
-        // word (or only a very short one) always runs.
+        // word (or only one too common to filter anything) always runs.
         var ruleWords = textRules.Select(r => r.Patterns.Select(p => NecessaryWords.Of(p.ToString())).ToList())
-            .Select(sets => sets.All(w => w is not null && w.All(x => x.Trim().Length >= 2)) ? sets.SelectMany(w => w!).ToHashSet(StringComparer.OrdinalIgnoreCase) : null).ToList();
+            .Select(sets => sets.All(w => w is not null && w.All(Filters)) ? sets.SelectMany(w => w!).ToHashSet(StringComparer.OrdinalIgnoreCase) : null).ToList();
         alwaysRun = ruleWords.Select(w => w is null).ToArray();
         var byWord = ruleWords.SelectMany((w, i) => (w ?? []).Select(word => (word, i))).GroupBy(x => x.word, StringComparer.OrdinalIgnoreCase)
             .Select(g => (Word: g.Key, Rules: g.Select(x => x.i).Distinct().ToArray())).ToList();
@@ -53,6 +53,13 @@ public sealed class BounceRules
         AutoReplySubjects = autoReplySubjects;
         BounceSubjects = bounceSubjects;
         BounceSenders = bounceSenders;
+    }
+
+    // A single letter or digit occurs in nearly every text; a single symbol (the '|' of a pipe to a program) rarely does.
+    private static bool Filters(string word)
+    {
+        var core = word.Trim();
+        return core.Length >= 2 || (core.Length == 1 && !char.IsLetterOrDigit(core[0]));
     }
 
     // Guards against a pattern that backtracks without end; generous, because a busy machine must not turn a slow

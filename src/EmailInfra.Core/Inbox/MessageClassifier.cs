@@ -489,6 +489,12 @@ public static partial class MessageClassifier
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
         {
+            // most lines name no address: not worth the line tests below
+            if (!lines[i].Contains('@', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             if (IdLine().IsMatch(lines[i]) || ContactLine().IsMatch(lines[i]) || (i > 0 && ContactEnd().IsMatch(lines[i - 1])) || (skipHeaderLines && QuotedHeaderLine().IsMatch(lines[i])))
             {
                 continue; // a Message-ID looks like an address; "please contact <postmaster@...>" names no recipient
