@@ -30,21 +30,25 @@ public sealed class BounceRules
     {
         Version = version;
         TextRules = textRules;
-        textMatchers = textRules.Select(r => (r.Reason, new Regex(string.Join('|', r.Patterns.Select(p => "(?:" + p + ")")), RegexOptions.CultureInvariant | RegexOptions.Compiled, RuleTimeout))).ToArray();
-
-        foreach (var (_, matcher) in textMatchers)
+        patterns = textRules.SelectMany(r => r.Patterns).ToArray();
+        ruleSpans = new (string, int, int)[textRules.Count];
+        for (int i = 0, first = 0; i < textRules.Count; first += textRules[i].Patterns.Length, i++)
         {
-            Warm(matcher);
+            ruleSpans[i] = (textRules[i].Reason, first, textRules[i].Patterns.Length);
         }
 
-        // Each rule's necessary words: a text holding none of them cannot match any of the rule's patterns, so its regex
-        // is not run; one vectorised scan of the text finds the words present. A rule with a pattern that promises no
-        // word (or only one too common to filter anything) always runs.
-        var ruleWords = textRules.Select(r => r.Patterns.Select(p => NecessaryWords.Of(p.ToString())).ToList())
-            .Select(sets => sets.All(w => w is not null && w.All(Filters)) ? sets.SelectMany(w => w!).ToHashSet(StringComparer.OrdinalIgnoreCase) : null).ToList();
-        alwaysRun = ruleWords.Select(w => w is null).ToArray();
-        var byWord = ruleWords.SelectMany((w, i) => (w ?? []).Select(word => (word, i))).GroupBy(x => x.word, StringComparer.OrdinalIgnoreCase)
-            .Select(g => (Word: g.Key, Rules: g.Select(x => x.i).Distinct().ToArray())).ToList();
+        foreach (var pattern in patterns)
+        {
+            Warm(pattern);
+        }
+
+        // Each pattern's necessary words: a text holding none of them cannot match the pattern, so it is not run; one
+        // vectorised scan of the text finds the words present. A pattern that promises no word (or only one too common
+        // to filter anything) always runs.
+        var patternWords = patterns.Select(p => NecessaryWords.Of(p.ToString()) is { } words && words.All(Filters) ? words : null).ToList();
+        alwaysRun = patternWords.Select(w => w is null).ToArray();
+        var byWord = patternWords.SelectMany((w, i) => (w ?? (IEnumerable<string>)[]).Select(word => (word, i))).GroupBy(x => x.word, StringComparer.OrdinalIgnoreCase)
+            .Select(g => (Word: g.Key, Patterns: g.Select(x => x.i).Distinct().ToArray())).ToList();
         anyWord = SearchValues.Create(byWord.Select(w => w.Word).ToArray(), StringComparison.OrdinalIgnoreCase);
         wordsByFirst = byWord.GroupBy(w => char.ToUpperInvariant(w.Word[0])).ToDictionary(g => g.Key, g => g.ToArray());
         StatusReasons = statusReasons;
@@ -93,18 +97,21 @@ public sealed class BounceRules
 
     public IReadOnlyList<(string Reason, Regex[] Patterns)> TextRules { get; }
 
-    // One alternation per rule: a text is scanned once per rule rather than once per pattern (each was validated alone).
-    private readonly (string Reason, Regex AnyPattern)[] textMatchers;
+    // Every rule's patterns in file order, and each rule's place among them: a rule matches when one of its patterns
+    // does, and only the patterns whose words occur in a text are run (one small regex with a literal to look for is
+    // faster than the alternation of all the rule's patterns, which tries each of them at every position).
+    private readonly Regex[] patterns;
+    private readonly (string Reason, int First, int Count)[] ruleSpans;
 
     private readonly bool[] alwaysRun;
     private readonly SearchValues<string> anyWord;
-    private readonly Dictionary<char, (string Word, int[] Rules)[]> wordsByFirst;
+    private readonly Dictionary<char, (string Word, int[] Patterns)[]> wordsByFirst;
 
     // Characters that a case-insensitive regex equates with an ASCII letter (Kelvin sign and k, long s and s, Turkish
     // dotted and dotless i) while an ordinal comparison does not: a text holding one runs every rule.
     private static readonly SearchValues<char> CaseFoldingOutliers = SearchValues.Create("\u212A\u017F\u0130\u0131");
 
-    /// <summary>Marks the rules that may match <paramref name="text"/>: those whose necessary words occur in it, and those that promise none.</summary>
+    /// <summary>Marks the patterns that may match <paramref name="text"/>: those whose necessary words occur in it, and those that promise none.</summary>
     private void MarkCandidates(string text, Span<bool> candidates)
     {
         if (text.AsSpan().IndexOfAny(CaseFoldingOutliers) >= 0)
@@ -120,13 +127,13 @@ public sealed class BounceRules
             rest = rest[at..];
             if (wordsByFirst.TryGetValue(char.ToUpperInvariant(rest[0]), out var words))
             {
-                foreach (var (word, rules) in words)
+                foreach (var (word, marked) in words)
                 {
                     if (rest.StartsWith(word, StringComparison.OrdinalIgnoreCase))
                     {
-                        foreach (var rule in rules)
+                        foreach (var pattern in marked)
                         {
-                            candidates[rule] = true;
+                            candidates[pattern] = true;
                         }
                     }
                 }
@@ -282,11 +289,11 @@ public sealed class BounceRules
 
     /// <summary>
     /// The first rule, in file order, whose patterns match the text ("delivered" aside), among the given reasons if any;
-    /// with useWords, only rules whose necessary words occur are tried.
+    /// with useWords, only the patterns whose necessary words occur are tried.
     /// </summary>
     internal string? FirstMatchingRule(string text, bool useWords, IReadOnlySet<string>? among = null)
     {
-        Span<bool> candidates = stackalloc bool[textMatchers.Length];
+        Span<bool> candidates = stackalloc bool[patterns.Length];
         if (useWords)
         {
             MarkCandidates(text, candidates);
@@ -296,11 +303,19 @@ public sealed class BounceRules
             candidates.Fill(true);
         }
 
-        for (var i = 0; i < textMatchers.Length; i++)
+        foreach (var (reason, first, count) in ruleSpans)
         {
-            if (candidates[i] && textMatchers[i].Reason != "delivered" && (among is null || among.Contains(textMatchers[i].Reason)) && textMatchers[i].AnyPattern.IsMatch(text))
+            if (reason == "delivered" || (among is not null && !among.Contains(reason)))
             {
-                return textMatchers[i].Reason;
+                continue;
+            }
+
+            for (var j = first; j < first + count; j++)
+            {
+                if (candidates[j] && patterns[j].IsMatch(text))
+                {
+                    return reason;
+                }
             }
         }
 
