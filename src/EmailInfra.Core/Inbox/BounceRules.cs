@@ -108,7 +108,7 @@ public sealed class BounceRules
     private readonly Dictionary<char, (string Word, int[] Patterns)[]> wordsByFirst;
 
     // Characters that a case-insensitive regex equates with an ASCII letter (Kelvin sign and k, long s and s, Turkish
-    // dotted and dotless i) while an ordinal comparison does not: a text holding one runs every rule.
+    // dotted and dotless i) while an ordinal comparison does not: a text holding one runs every pattern.
     private static readonly SearchValues<char> CaseFoldingOutliers = SearchValues.Create("\u212A\u017F\u0130\u0131");
 
     /// <summary>Marks the patterns that may match <paramref name="text"/>: those whose necessary words occur in it, and those that promise none.</summary>

@@ -37,7 +37,7 @@ public sealed record ClassificationRow(
         var rows = new List<ClassificationRow>();
         // A seekable stream is parsed persistently: bodies are read from it when needed, not copied (faster by a third).
         // Each message is disposed once classified: MimeKit's entities have finalizers, and an undisposed one survives a
-        // collection with everything it holds (parsing the corpus spent two thirds of its time in the GC that way).
+        // collection with everything it holds (classifying the corpus spent about half its time in the GC that way).
         var parser = new MimeParser(content, isMbox ? MimeFormat.Mbox : MimeFormat.Entity, persistent: true);
         do
         {

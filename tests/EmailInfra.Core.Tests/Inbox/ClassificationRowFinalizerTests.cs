@@ -27,7 +27,7 @@ public class ClassificationRowFinalizerTests
         """;
 
     // MimeKit's entities have finalizers: a message left undisposed survives a collection with all it holds and waits
-    // for the finalizer thread (classifying the bounce corpus spent two thirds of its time in the GC that way).
+    // for the finalizer thread (classifying the bounce corpus spent about half its time in the GC that way).
     [Fact]
     public void ClassifyingMessages_LeavesNoMimeEntityToTheFinalizer()
     {
