@@ -212,7 +212,7 @@ public sealed class BounceRules
                 {
                     foreach (var rule in provider.Rules)
                     {
-                        if ((rule.Command is null || rule.Command == command) && (rule.Status is null || (status is not null && rule.Status.IsMatch(status))) && rule.Pattern.IsMatch(diagnostic))
+                        if ((rule.Command is null || rule.Command == command) && (rule.Status is null || (status is not null && rule.Status.IsMatch(status))) && rule.Matches(diagnostic))
                         {
                             return rule.Reason;
                         }
@@ -466,7 +466,8 @@ public sealed record ProviderRules(string Name, string Source, IReadOnlyList<str
 
         var rules = BounceRules.Field(p, "rules", key).EnumerateArray().Select((r, j) => new ProviderRule(
             BounceRules.Field(r, "reason", $"{key}.rules[{j}]").GetString() is { Length: > 0 } reason ? reason : throw new InvalidOperationException($"{key}.rules[{j}].reason must be a non-empty string"),
-            BounceRules.Warm(BounceRules.Compile(string.Join('|', BounceRules.Field(r, "patterns", $"{key}.rules[{j}]").EnumerateArray().Select((x, k) => "(?:" + BounceRules.Compile(x.GetString(), $"{key}.rules[{j}].patterns[{k}]") + ")")), $"{key}.rules[{j}].patterns")),
+            BounceRules.Field(r, "patterns", $"{key}.rules[{j}]").EnumerateArray().Select((x, k) => BounceRules.Warm(BounceRules.Compile(x.GetString(), $"{key}.rules[{j}].patterns[{k}]"))).ToArray() is { Length: > 0 } patterns ? patterns
+                : throw new InvalidOperationException($"{key}.rules[{j}].patterns must list at least one pattern"),
             r.TryGetProperty("status", out var status) ? BounceRules.Warm(BounceRules.Compile(status.GetString(), $"{key}.rules[{j}].status")) : null,
             r.TryGetProperty("command", out var command) ? command.GetString() is { } c && BounceRules.SmtpCommands.Contains(c) ? c
                 : throw new InvalidOperationException($"{key}.rules[{j}].command must be one of {string.Join(", ", BounceRules.SmtpCommands)}") : null)).ToList();
@@ -474,5 +475,20 @@ public sealed record ProviderRules(string Name, string Source, IReadOnlyList<str
     }
 }
 
-/// <summary>One line of a provider's table: replies matching the pattern (at that stage, with that status, when given) have that reason.</summary>
-public sealed record ProviderRule(string Reason, Regex Pattern, Regex? Status, string? Command);
+/// <summary>One line of a provider's table: replies matching one of the patterns (at that stage, with that status, when given) have that reason.</summary>
+public sealed record ProviderRule(string Reason, Regex[] Patterns, Regex? Status, string? Command)
+{
+    /// <summary>Whether one of the patterns matches <paramref name="reply"/>.</summary>
+    public bool Matches(string reply)
+    {
+        foreach (var pattern in Patterns)
+        {
+            if (pattern.IsMatch(reply))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

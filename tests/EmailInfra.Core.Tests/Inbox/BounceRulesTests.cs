@@ -103,6 +103,7 @@ public class BounceRulesTests
     [InlineData("source", "\"\"", "custom.json: providers[0].source must say where")]
     [InlineData("rules", "[{\"reason\": \"blocked\", \"command\": \"QUIT\", \"patterns\": [\"x\"]}]", "custom.json: providers[0].rules[0].command must be one of")]
     [InlineData("rules", "[{\"reason\": \"blocked\", \"patterns\": [\"(unclosed\"]}]", "custom.json: providers[0].rules[0].patterns[0] is not a valid regular expression")]
+    [InlineData("rules", "[{\"reason\": \"blocked\", \"patterns\": []}]", "custom.json: providers[0].rules[0].patterns must list at least one pattern")]
     public void ABrokenProvider_NamesItsKey(string key, string value, string message)
     {
         var json = Shipped();
