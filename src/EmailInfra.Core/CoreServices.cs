@@ -22,7 +22,7 @@ public static class CoreServices
         services.AddSingleton(sp => sp.GetRequiredService<RuleFileValidation>().BounceRulesFor(sp.GetRequiredService<IOptions<PollingOptions>>().Value));
         services.AddSingleton<MailboxRegistry>();
         services.AddSingleton<SendScheduler>();
-        services.AddSingleton(sp => SendingLimits.Load(sp.GetRequiredService<IOptions<SendingOptions>>().Value.LimitsFile));
+        services.AddSingleton(sp => sp.GetRequiredService<RuleFileValidation>().SendingLimitsFor(sp.GetRequiredService<IOptions<SendingOptions>>().Value));
         services.AddSingleton<SendCapacity>();
         services.AddSingleton<RecipientCheck>();
         services.AddSingleton<SendHandler>();

@@ -11,34 +11,42 @@ namespace EmailInfra.Core;
 /// </summary>
 public sealed class RuleFileValidation : IValidateOptions<SendingOptions>, IValidateOptions<PollingOptions>
 {
-    // the bounce rules read while validating, handed to the poller rather than parsed (and compiled) a second time
-    private (string Path, BounceRules Rules)? loaded;
+    // the files read while validating, handed to the services rather than parsed (and their regexes compiled) again
+    private Loaded<SendingLimits>? limits;
+    private Loaded<BounceRules>? bounceRules;
 
     public ValidateOptionsResult Validate(string? name, SendingOptions options) =>
         string.IsNullOrWhiteSpace(options.LimitsFile) ? ValidateOptionsResult.Success
-            : Check($"{SendingOptions.Section}:{nameof(SendingOptions.LimitsFile)}", () => SendingLimits.Load(options.LimitsFile));
+            : Check($"{SendingOptions.Section}:{nameof(SendingOptions.LimitsFile)}", () => SendingLimitsFor(options));
 
     public ValidateOptionsResult Validate(string? name, PollingOptions options) =>
         string.IsNullOrWhiteSpace(options.BounceRulesFile) ? ValidateOptionsResult.Success
             : Check($"{PollingOptions.Section}:{nameof(PollingOptions.BounceRulesFile)}", () => BounceRulesFor(options));
 
+    /// <summary>The sending limits the options name: the built-in ones, or the named file's (read once).</summary>
+    public SendingLimits SendingLimitsFor(SendingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.IsNullOrWhiteSpace(options.LimitsFile) ? SendingLimits.Default() : Read(ref limits, options.LimitsFile, SendingLimits.Load);
+    }
+
     /// <summary>The bounce rules the options name: the built-in ones, or the named file's (read once).</summary>
     public BounceRules BounceRulesFor(PollingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.BounceRulesFile))
+        return string.IsNullOrWhiteSpace(options.BounceRulesFile) ? BounceRules.Default : Read(ref bounceRules, options.BounceRulesFile, BounceRules.Load);
+    }
+
+    private static T Read<T>(ref Loaded<T>? cache, string path, Func<string, T> load)
+    {
+        if (cache is { } known && known.Path == path)
         {
-            return BounceRules.Default;
+            return known.Value;
         }
 
-        if (loaded is { } known && known.Path == options.BounceRulesFile)
-        {
-            return known.Rules;
-        }
-
-        var rules = BounceRules.Load(options.BounceRulesFile);
-        loaded = (options.BounceRulesFile, rules);
-        return rules;
+        var value = load(path);
+        cache = new Loaded<T>(path, value);
+        return value;
     }
 
     private static ValidateOptionsResult Check(string key, Action load)
@@ -53,4 +61,7 @@ public sealed class RuleFileValidation : IValidateOptions<SendingOptions>, IVali
             return ValidateOptionsResult.Fail($"{key}: {ex.Message}");
         }
     }
+
+    // a reference, so a reader on another thread sees a whole pair or none
+    private sealed record Loaded<T>(string Path, T Value);
 }

@@ -47,6 +47,34 @@ public class RuleFileValidationTests
     }
 
     [Fact]
+    public void AValidLimitsFile_IsReadWhenValidated_AndThoseLimitsServeTheSender()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, """
+                {
+                  "version": 1,
+                  "mailbox": { "dailyCap": 33, "minGapSeconds": 0 },
+                  "pool": { "hourlyCap": 500 },
+                  "defaultProvider": { "hourlyCapPerPool": 70 },
+                  "providers": [],
+                  "deferralRules": []
+                }
+                """);
+            var validation = new RuleFileValidation();
+            var options = new SendingOptions { LimitsFile = file };
+            Assert.True(validation.Validate(null, options).Succeeded);
+            File.Delete(file); // read once: what validation loaded is what the sender gets
+            Assert.Equal(33, validation.SendingLimitsFor(options).Mailbox.DailyCap);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void AValidBounceRulesFile_IsReadWhenValidated_AndThoseRulesServeThePoller()
     {
         var file = Path.GetTempFileName();
