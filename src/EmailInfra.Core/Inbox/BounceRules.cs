@@ -148,7 +148,7 @@ public sealed class BounceRules
     public IReadOnlySet<string> HardReasons { get; }
 
     /// <summary>Reasons that change with the SMTP command the refusal answered (an unknown user refused after DATA is "filtered").</summary>
-    public IReadOnlyList<(IReadOnlySet<string> From, string To, string Command, Regex? UnlessStatus)> StageRules { get; private init; } = [];
+    public IReadOnlyList<(IReadOnlySet<string> From, string To, string Command, Regex? UnlessStatus, Regex? WhenStatus)> StageRules { get; private init; } = [];
 
     /// <summary>
     /// Replies that a provider or product is known to give at one stage only (Gmail's "the address couldn't be found" answers
@@ -334,10 +334,12 @@ public sealed class BounceRules
 
     /// <summary>
     /// Applies the stage rules to a reason decided from text or status, given the SMTP command refused (CONN, HELO,
-    /// MAIL, RCPT, DATA; NONE when the bounce does not say) and the status (a rule may stand aside for some codes).
+    /// MAIL, RCPT, DATA; NONE when the bounce does not say) and the status (a rule may stand aside for some codes, or
+    /// hold for some codes only).
     /// </summary>
     public string AdjustForStage(string reason, string? command, string? status = null) =>
-        StageRules.FirstOrDefault(r => r.Command == (command ?? "NONE") && r.From.Contains(reason) && !(status is not null && r.UnlessStatus?.IsMatch(status) == true)).To ?? reason;
+        StageRules.FirstOrDefault(r => r.Command == (command ?? "NONE") && r.From.Contains(reason) && !(status is not null && r.UnlessStatus?.IsMatch(status) == true)
+            && (r.WhenStatus is null || (status is not null && r.WhenStatus.IsMatch(status)))).To ?? reason;
 
     public bool IsHard(string reason, string? status) =>
         HardReasons.Contains(reason) || (HardWhenPermanent.Contains(reason) && status is { Length: > 0 } && status[0] == '5');
@@ -379,7 +381,8 @@ public sealed class BounceRules
                     Field(r, "to", $"stageRules[{i}]").GetString()!,
                     Field(r, "command", $"stageRules[{i}]").GetString() is { } command && (SmtpCommands.Contains(command) || command == "NONE") ? command
                         : throw new InvalidOperationException($"{source}: stageRules[{i}].command must be one of {string.Join(", ", SmtpCommands)} or NONE"),
-                    r.TryGetProperty("unlessStatus", out var unless) ? Compile(unless.GetString(), $"{source}: stageRules[{i}].unlessStatus") : null)).ToList(),
+                    r.TryGetProperty("unlessStatus", out var unless) ? Compile(unless.GetString(), $"{source}: stageRules[{i}].unlessStatus") : null,
+                    r.TryGetProperty("whenStatus", out var when) ? Compile(when.GetString(), $"{source}: stageRules[{i}].whenStatus") : null)).ToList(),
                 TypeRules = Field(root, "typeRules").EnumerateArray().Select((r, i) => (
                     Field(r, "type", $"typeRules[{i}]").GetString()!.ToLowerInvariant(),
                     (IReadOnlySet<string>)Field(r, "from", $"typeRules[{i}]").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),

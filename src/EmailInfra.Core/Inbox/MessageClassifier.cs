@@ -377,11 +377,11 @@ public static partial class MessageClassifier
             reason = rules.AdjustForStage(reason, command, status);
         }
 
-        // a temporary status on a final failure means the queue gave up retrying: unless the words said more, it expired
-        // (a name that failed to resolve stays a network error: DNS answered, or did not, every time it was asked)
-        if (string.Equals(action, "failed", StringComparison.Ordinal) && status is ['4', ..]
-            && (reason is "onhold" or "undefined" or "systemerror"
-                || (reason == "networkerror" && status is "4.0.0" or "4.4.1" or "4.4.7" && (diagnostic is null || !DnsWords().IsMatch(diagnostic)))))
+        // a network error with a temporary status on a final failure means the queue gave up retrying: it expired (a name
+        // that failed to resolve stays a network error: DNS answered, or did not, every time it was asked). A temporary
+        // refusal the words do not explain stays on hold: some senders report the first 4xx as final without retrying.
+        if (string.Equals(action, "failed", StringComparison.Ordinal) && status is "4.0.0" or "4.4.1" or "4.4.7"
+            && reason == "networkerror" && (diagnostic is null || !DnsWords().IsMatch(diagnostic)))
         {
             reason = "expired";
         }

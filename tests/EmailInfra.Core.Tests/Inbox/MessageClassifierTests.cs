@@ -680,7 +680,7 @@ public class MessageClassifierTests
             "Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 Nope\n\n"
             + "Final-Recipient: rfc822; tama@other.test\nAction: failed\nStatus: 5.4.4\nDiagnostic-Code: dns; host name lookup failure");
         var recipients = Assert.IsType<BounceVerdict>(MessageClassifier.Classify(message)).Recipients;
-        Assert.Equal([("neko@remote.test", "onhold"), ("tama@other.test", "hostunknown")], recipients.Select(r => (r.Address, r.Reason)).ToArray());
+        Assert.Equal([("neko@remote.test", "onhold"), ("tama@other.test", "networkerror")], recipients.Select(r => (r.Address, r.Reason)).ToArray());
     }
 
     [Fact]
@@ -709,5 +709,25 @@ public class MessageClassifierTests
     {
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: {status}\nDiagnostic-Code: smtp; {reply}");
         Assert.Equal(reason, OnlyRecipient(message).Reason);
+    }
+
+    [Theory]
+    [InlineData("5.7.1", "550 5.7.1 Access denied", "rejected")] // "delivery not authorized" in reply to MAIL FROM: the sender is refused
+    [InlineData("5.0.0", "550 Unauthenticated senders not allowed", "securityerror")] // a named security cause stays what it is
+    public void Classify_ASecurityRefusalOfMailFrom_IsTheSendersOnlyWhenItsCodeSaysNotAuthorised(string status, string reply, string reason)
+    {
+        var message = Report(
+            $"<neko@remote.test>: host mx.remote.test[192.0.2.1] said: {reply} (in reply to MAIL FROM command)",
+            $"Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: {status}\nDiagnostic-Code: smtp; {reply}");
+        Assert.Equal(reason, OnlyRecipient(message).Reason);
+    }
+
+    [Fact]
+    public void Classify_ATemporaryRefusalReportedAsFinalWithoutWordsThatExplainIt_StaysOnHold()
+    {
+        // some senders report a 4xx as final without retrying: that the queue "gave up" (expired) is not known
+        var message = Report("Delivery failed.", "Final-Recipient: rfc822; neko@remote.test\nAction: failed\nStatus: 4.0.0\nDiagnostic-Code: smtp; 450 4.0.0 Temporary failure");
+        var recipient = OnlyRecipient(message);
+        Assert.Equal(("onhold", false), (recipient.Reason, recipient.IsHard));
     }
 }

@@ -107,16 +107,22 @@ public class ReportClassificationTests
     [InlineData("5.2.2", "552 5.2.2 Mailbox full", "mailboxfull")]
     [InlineData("4.4.7", "Delivery time expired", "expired")]
     [InlineData("5.0.0", "554 Recipient address rejected: Mailer error", "mailererror")]
-    [InlineData(null, "553 sorry, that domain isn't in my list of allowed rcpthosts", "undefined")]
+    [InlineData(null, "553 sorry, that domain isn't in my list of allowed rcpthosts", "norelaying")] // qmail: not a domain this host takes mail for
     [InlineData("5.1.1", "552 sorry, mailbox kijitora@example.org is over quota temporarily (#5.1.1)", "mailboxfull")] // 5.1.1 yields to named causes
     [InlineData("5.1.1", "550 5.1.1 <x@example.com> - 203.0.113.222 has sent to too many recipients this hour", "speeding")]
     [InlineData("5.1.1", "550 5.1.1 Refused due to recipient preferences", "filtered")]
     [InlineData("5.1.1", "550 5.1.1 rejected by the recipient domain: user unknown", "userunknown")] // but not to a domain's refusal
     [InlineData("5.6.1", "500 5.6.1 Message content rejected", "spamdetected")] // a content filter's refusal, not a malformed message
     [InlineData("5.6.1", "554 5.6.1 improper use of 8-bit data in message header", "contenterror")]
-    [InlineData("4.4.7", "Deferred: Connection timed out with mx.example.org", "networkerror")] // "gave up" lets the words say why
+    [InlineData("4.4.7", "Deferred: Connection timed out with mx.example.org", "expired")] // connections that timed out until the queue gave up
+    [InlineData("4.4.7", "Deferred: No route to host", "networkerror")] // "gave up" lets the words say why
     [InlineData("5.0.0", "553 mx.example.net does not exist", "hostunknown")]
     [InlineData("5.0.0", "553 <someone@example.net> does not exist", "userunknown")] // an address is not a host name
+    [InlineData("5.7.0", "554 554 5.7.0 Header error (state 18).", "filtered")] // Gmail's relay refused after DATA, no specific code
+    [InlineData("5.1.1", "550 550 5.1.1 user unknown (state 17).", "userunknown")] // a specific code still says more than the state
+    [InlineData("4.0.0", "451 Could not load DRD for domain (example.com)", "systemerror")]
+    [InlineData("4.0.0", "450 4.0.0 Temporary failure", "onhold")] // generic words name no cause
+    [InlineData("5.5.0", "554 Service unavailable", "onhold")] // x.5.0 is an undefined protocol status, not a syntax error
     public void ReasonFor_StatusAndText(string? status, string diagnostic, string reason) =>
         Assert.Equal(reason, BounceRules.Default.ReasonFor(status, diagnostic));
 
