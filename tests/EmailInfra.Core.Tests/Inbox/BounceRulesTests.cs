@@ -29,6 +29,15 @@ public class BounceRulesTests
     }
 
     [Fact]
+    public void ABrokenStatusPatternOfAStageRule_NamesItsKey()
+    {
+        var json = Shipped();
+        json["stageRules"]![0]!["whenStatus"] = "^5\\.7\\.(1";
+        var error = Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json"));
+        Assert.StartsWith("custom.json: stageRules[0].whenStatus", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnUnknownStage_NamesItsKey()
     {
         var json = Shipped();
