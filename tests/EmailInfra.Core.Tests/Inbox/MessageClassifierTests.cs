@@ -457,6 +457,12 @@ public class MessageClassifierTests
     // Tencent and Mimecast by their published phrasings
     [InlineData("neko@qq.com", "relay.test", "mx3.qq.com", "550 Mail content denied. https://service.mail.qq.com/detail/122/171", "spamdetected")]
     [InlineData("neko@example.org", "relay.test", "eu-smtp-inbound-1.mimecast.com", "550 Envelope blocked - User Entry - https://community.mimecast.com", "rejected")]
+    // Google's published messages, for a Workspace domain whose MX is Google's: an address "not valid per RFC 5321" is the
+    // sender's with 5.1.7 and the recipient's with 5.1.3; elsewhere the same words decide nothing by themselves
+    [InlineData("neko@example.com", "relay.test", "aspmx.l.google.com", "550 5.2.1 The email account that you tried to reach is inactive.", "suspend")]
+    [InlineData("neko@example.com", "relay.test", "aspmx.l.google.com", "553 5.1.7 The sender address <x> is not a valid RFC 5321 address.", "notcompliantrfc")]
+    [InlineData("neko@example.com", "relay.test", "aspmx.l.google.com", "553 5.1.3 The recipient address <x> is not a valid RFC 5321 address.", "userunknown")]
+    [InlineData("neko@example.com", "relay.test", "mx.example.com", "553 5.1.7 The sender address <x> is not a valid RFC 5321 address.", "rejected")]
     public void Classify_AProvidersOwnReply_MeansWhatItsTableSays(string recipient, string reportingMta, string remoteMta, string reply, string reason)
     {
         var message = Report("Your message could not be delivered.", $"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; {remoteMta}\nDiagnostic-Code: smtp; {reply}", reportingMta);
