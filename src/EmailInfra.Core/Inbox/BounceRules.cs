@@ -182,7 +182,52 @@ public sealed class BounceRules
     /// mean different things at different providers (MessageLabs' "No such user" is an unknown user, a filtering
     /// gateway's is a filter), and some providers number their refusals (Spectrum's AUP#, Orange's OFR_).
     /// </summary>
-    public IReadOnlyList<ProviderRules> Providers { get; private init; } = [];
+    public IReadOnlyList<ProviderRules> Providers
+    {
+        get => providers;
+        private init
+        {
+            providers = value;
+            var byHost = new Dictionary<string, int[]>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < value.Count; i++)
+            {
+                foreach (var host in value[i].Hosts)
+                {
+                    byHost[host] = byHost.TryGetValue(host, out var before) ? [.. before, i] : [i];
+                }
+            }
+
+            providersByHost = byHost.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+    }
+
+    private readonly IReadOnlyList<ProviderRules> providers = [];
+
+    // The providers by each host they list: a name is looked up, then each name it is under, so finding a recipient's
+    // provider costs a lookup per label instead of a comparison per provider host (every recipient asks, most in vain).
+    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> providersByHost =
+        new Dictionary<string, int[]>(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The providers serving <paramref name="name"/> (it, or a name it is under, is one of their hosts), in file order; null when none does.</summary>
+    private int[]? ProvidersServing(ReadOnlySpan<char> name)
+    {
+        int[]? found = null;
+        for (var rest = name; ;)
+        {
+            if (providersByHost.TryGetValue(rest, out var serving))
+            {
+                found = found is null ? serving : [.. found.Union(serving).Order()];
+            }
+
+            var dot = rest.IndexOf('.');
+            if (dot < 0)
+            {
+                return found;
+            }
+
+            rest = rest[(dot + 1)..];
+        }
+    }
 
     /// <summary>
     /// The reason a provider's table gives for a failure reported with <paramref name="diagnostic"/> at the SMTP stage
@@ -206,16 +251,13 @@ public sealed class BounceRules
             }
 
             var name = host.AsSpan().Trim().TrimEnd('.');
-            foreach (var provider in Providers)
+            foreach (var index in ProvidersServing(name) ?? [])
             {
-                if (provider.Serves(name))
+                foreach (var rule in providers[index].Rules)
                 {
-                    foreach (var rule in provider.Rules)
+                    if ((rule.Command is null || rule.Command == command) && (rule.Status is null || (status is not null && rule.Status.IsMatch(status))) && rule.Matches(diagnostic))
                     {
-                        if ((rule.Command is null || rule.Command == command) && (rule.Status is null || (status is not null && rule.Status.IsMatch(status))) && rule.Matches(diagnostic))
-                        {
-                            return rule.Reason;
-                        }
+                        return rule.Reason;
                     }
                 }
             }
@@ -443,20 +485,6 @@ public sealed class BounceRules
 /// </summary>
 public sealed record ProviderRules(string Name, string Source, IReadOnlyList<string> Hosts, IReadOnlyList<ProviderRule> Rules)
 {
-    /// <summary>Whether <paramref name="host"/> is one of the provider's hosts or a name under one (case aside).</summary>
-    public bool Serves(ReadOnlySpan<char> host)
-    {
-        foreach (var h in Hosts)
-        {
-            if (host.EndsWith(h, StringComparison.OrdinalIgnoreCase) && (host.Length == h.Length || host[^(h.Length + 1)] == '.'))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     internal static ProviderRules Parse(JsonElement p, string key)
     {
         var name = BounceRules.Field(p, "name", key).GetString() is { Length: > 0 } n ? n : throw new InvalidOperationException($"{key}.name must be a non-empty string");
