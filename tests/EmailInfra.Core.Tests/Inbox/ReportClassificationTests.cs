@@ -123,6 +123,10 @@ public class ReportClassificationTests
     [InlineData("4.0.0", "451 Could not load DRD for domain (example.com)", "systemerror")]
     [InlineData("4.0.0", "450 4.0.0 Temporary failure", "onhold")] // generic words name no cause
     [InlineData("5.5.0", "554 Service unavailable", "onhold")] // x.5.0 is an undefined protocol status, not a syntax error
+    [InlineData(null, "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)", "networkerror")] // qmail's own words
+    [InlineData(null, "all host address lookups failed permanently", "hostunknown")] // Exim's
+    [InlineData(null, "No MX found for domain", "notaccept")] // OpenSMTPD's
+    [InlineData("5.0.0", "550 Requested action not taken: mailbox unavailable (not enough free space)", "systemfull")] // the longer phrase decides
     public void ReasonFor_StatusAndText(string? status, string diagnostic, string reason) =>
         Assert.Equal(reason, BounceRules.Default.ReasonFor(status, diagnostic));
 
