@@ -127,6 +127,8 @@ public class ReportClassificationTests
     [InlineData(null, "all host address lookups failed permanently", "hostunknown")] // Exim's
     [InlineData(null, "No MX found for domain", "notaccept")] // OpenSMTPD's
     [InlineData("5.0.0", "550 Requested action not taken: mailbox unavailable (not enough free space)", "systemfull")] // the longer phrase decides
+    [InlineData("5.7.1", "550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized", "rejected")] // Exchange's NDR code decides
+    [InlineData("5.2.3", "550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient", "exceedlimit")]
     public void ReasonFor_StatusAndText(string? status, string diagnostic, string reason) =>
         Assert.Equal(reason, BounceRules.Default.ReasonFor(status, diagnostic));
 
