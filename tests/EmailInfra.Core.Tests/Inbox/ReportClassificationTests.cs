@@ -129,6 +129,8 @@ public class ReportClassificationTests
     [InlineData("5.0.0", "550 Requested action not taken: mailbox unavailable (not enough free space)", "systemfull")] // the longer phrase decides
     [InlineData("5.7.1", "550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized", "rejected")] // Exchange's NDR code decides
     [InlineData("5.2.3", "550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient", "exceedlimit")]
+    [InlineData(null, "Message has exceeded maximum hop count", "networkerror")] // Notes; "has exceeded" alone says nothing of a mailbox
+    [InlineData(null, "MSEXCH:IMS:EXAMPLE 0 (000C0595) Ambiguous Recipient", "filtered")] // Exchange 2003's code decides
     public void ReasonFor_StatusAndText(string? status, string diagnostic, string reason) =>
         Assert.Equal(reason, BounceRules.Default.ReasonFor(status, diagnostic));
 
