@@ -50,7 +50,7 @@ public sealed class BounceRules
         var byWord = patternWords.SelectMany((w, i) => (w ?? (IEnumerable<string>)[]).Select(word => (word, i))).GroupBy(x => x.word, StringComparer.OrdinalIgnoreCase)
             .Select(g => (Word: g.Key, Patterns: g.Select(x => x.i).Distinct().ToArray())).ToList();
         anyWord = SearchValues.Create(byWord.Select(w => w.Word).ToArray(), StringComparison.OrdinalIgnoreCase);
-        wordsByFirst = byWord.GroupBy(w => char.ToUpperInvariant(w.Word[0])).ToDictionary(g => g.Key, g => g.ToArray());
+        wordTrie = WordTrie.Of(byWord);
         StatusReasons = statusReasons;
         HardReasons = hardReasons;
         HardWhenPermanent = hardWhenPermanent;
@@ -105,7 +105,7 @@ public sealed class BounceRules
 
     private readonly bool[] alwaysRun;
     private readonly SearchValues<string> anyWord;
-    private readonly Dictionary<char, (string Word, int[] Patterns)[]> wordsByFirst;
+    private readonly WordTrie wordTrie;
 
     // Characters that a case-insensitive regex equates with an ASCII letter (Kelvin sign and k, long s and s, Turkish
     // dotted and dotless i) while an ordinal comparison does not: a text holding one runs every pattern.
@@ -125,20 +125,7 @@ public sealed class BounceRules
         for (var at = rest.IndexOfAny(anyWord); at >= 0; at = rest.IndexOfAny(anyWord))
         {
             rest = rest[at..];
-            if (wordsByFirst.TryGetValue(char.ToUpperInvariant(rest[0]), out var words))
-            {
-                foreach (var (word, marked) in words)
-                {
-                    if (rest.StartsWith(word, StringComparison.OrdinalIgnoreCase))
-                    {
-                        foreach (var pattern in marked)
-                        {
-                            candidates[pattern] = true;
-                        }
-                    }
-                }
-            }
-
+            wordTrie.Mark(rest, candidates);
             rest = rest[1..];
         }
     }
