@@ -28,6 +28,17 @@ public class BounceRulesTests
         Assert.Contains("'version' must be 3", Assert.Throws<InvalidOperationException>(() => BounceRules.Parse(json.ToJsonString(), "custom.json")).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("(?i)message rejected as spam", true)]
+    [InlineData(@"(?i)RESOLVER\.ADR\.RecipNotFound", true)] // escaped punctuation is still a phrase
+    [InlineData(@"(?i)sorry, that domain isn't in my list of allowed rcpthosts", true)]
+    [InlineData(@"(?i)\bspam\b", false)]
+    [InlineData("(?i)user (unknown|not found)", false)]
+    [InlineData("(?i)mailbox.*full", false)]
+    [InlineData(@"(?i)invalid recipient\s", false)]
+    public void APhrase_IsToldFromAPattern(string pattern, bool phrase) =>
+        Assert.Equal(phrase, BounceRules.IsPhrase(pattern));
+
     [Fact]
     public void ABrokenStatusPatternOfAStageRule_NamesItsKey()
     {
