@@ -104,6 +104,9 @@ public sealed class BounceRules
     private readonly (string Reason, int First, int Count)[] ruleSpans;
 
     private readonly bool[] alwaysRun;
+
+    /// <summary>The patterns whose necessary words could not be read: each runs on every text the rules judge.</summary>
+    internal IEnumerable<string> PatternsRunOnEveryText => patterns.Where((_, i) => alwaysRun[i]).Select(p => p.ToString());
     private readonly SearchValues<string> anyWord;
     private readonly WordTrie wordTrie;
 
