@@ -14,6 +14,8 @@ param pollInterval string
 param warmupSchedule string = '0 */5 * * * *'
 @description('NCRONTAB (six fields) of the daily DNS audit of every sending domain.')
 param auditSchedule string = '0 0 6 * * *'
+@description('NCRONTAB schedule of the sweep that queues again unfinished sends whose job was lost.')
+param sweepSchedule string = '0 */15 * * * *'
 
 @description('Upper bound of instances; the send caps hold at any count, this bounds cost.')
 param maximumInstanceCount int = 40
@@ -67,6 +69,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'PollSchedule', value: pollSchedule }
         { name: 'WarmupSchedule', value: warmupSchedule }
         { name: 'AuditSchedule', value: auditSchedule }
+        { name: 'SweepSchedule', value: sweepSchedule }
         { name: 'Polling__Interval', value: pollInterval }
       ]
     }

@@ -14,7 +14,9 @@ public static class CoreServices
     public static IServiceCollection AddEmailInfraCore(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.SendDeadline * 2 <= o.SendingLease, "Sending:SendDeadline must be at most half of Sending:SendingLease (a send still in flight must never outlive its lease)")
+            .ValidateOnStart();
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RuleFileValidation>();
         services.AddSingleton<IValidateOptions<SendingOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
@@ -26,6 +28,7 @@ public static class CoreServices
         services.AddSingleton<SendCapacity>();
         services.AddSingleton<RecipientCheck>();
         services.AddSingleton<SendHandler>();
+        services.AddSingleton<StrandedSends>();
         services.AddSingleton<OutboundDispatcher>();
         services.AddSingleton<PollHandler>();
         services.AddSingleton<PollFanout>();

@@ -62,6 +62,15 @@ public class FunctionMetadataTests
     }
 
     [Fact]
+    public void SweepStrandedSends_TimerReadsSweepSchedule_WhichTheExampleSetsToAValidNcrontab()
+    {
+        var trigger = Trigger(nameof(SweepStrandedSendsFunction.SweepStrandedSends));
+        Assert.Equal($"%{TimerSchedules.SweepSchedule}%", trigger.GetProperty("schedule").GetString());
+        var schedule = Settings.GetProperty(TimerSchedules.SweepSchedule).GetString()!;
+        Assert.NotNull(CronExpression.Parse(schedule, CronFormat.IncludeSeconds).GetNextOccurrence(DateTime.UtcNow));
+    }
+
+    [Fact]
     public void StartWarmupDays_TimerReadsWarmupSchedule_AndGetsADurableClient()
     {
         var function = Functions.Single(f => f.GetProperty("name").GetString() == nameof(WarmupFunctions.StartWarmupDays));

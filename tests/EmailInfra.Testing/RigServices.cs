@@ -30,7 +30,8 @@ public sealed class RigServices : IAsyncDisposable
             ["Polling:MaxMessagesPerFolder"] = "5000",
             ["Dns:Servers:0"] = $"{Rig.Host}:{Rig.DnsPort}",
             ["Sending:LimitsFile"] = Path.Combine(AppContext.BaseDirectory, "rig-limits.json"),
-            ["Sending:SendingLease"] = "00:00:03",
+            ["Sending:SendingLease"] = "00:00:10",
+            ["Sending:SendDeadline"] = "00:00:05",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -59,13 +60,13 @@ public sealed class RigServices : IAsyncDisposable
         where T : notnull => provider.GetRequiredService<T>();
 
     /// <summary>Registers a rig user as a mailbox (submission with STARTTLS, IMAP with STARTTLS).</summary>
-    public Task<Mailbox> RegisterRigMailboxAsync(string address, string poolId = "rig", string? password = null, MailServerEndpoint? smtp = null) =>
+    public Task<Mailbox> RegisterRigMailboxAsync(string address, string poolId = "rig", string? password = null, MailServerEndpoint? smtp = null, MailServerEndpoint? imap = null) =>
         Get<MailboxRegistry>().RegisterAsync(
             new MailboxRegistration(
                 address,
                 poolId,
                 smtp ?? new MailServerEndpoint(Rig.Host, Rig.SubmissionPort, TlsMode.StartTls),
-                new MailServerEndpoint(Rig.Host, Rig.ImapPort, TlsMode.StartTls),
+                imap ?? new MailServerEndpoint(Rig.Host, Rig.ImapPort, TlsMode.StartTls),
                 null,
                 password ?? Rig.Users[address],
                 AppendToSent: true),

@@ -52,6 +52,8 @@ public static class LocalHost
             });
             AddTimer(builder.Services, configuration, TimerSchedules.PollSchedule, (sp, ct) => sp.GetRequiredService<PollFanout>().RunAsync(ct));
 
+            AddTimer(builder.Services, configuration, TimerSchedules.SweepSchedule, (sp, ct) => sp.GetRequiredService<StrandedSends>().SweepAsync(ct));
+
             AddTimer(builder.Services, configuration, TimerSchedules.AuditSchedule, (sp, ct) =>
                 sp.GetRequiredService<Core.Domains.Authentication.DomainAuditService>().AuditAllAsync(
                     sp.GetRequiredService<IOptions<Core.Domains.Authentication.AuditOptions>>().Value.Selectors.ToList(), ct));

@@ -9,6 +9,9 @@ public static class TimerSchedules
     /// <summary>When warm-up days are started for mailboxes whose sending day has begun (six fields, seconds first).</summary>
     public const string WarmupSchedule = "WarmupSchedule";
 
+    /// <summary>When unfinished sends that lost their job are queued again (every 15 minutes by default).</summary>
+    public const string SweepSchedule = "SweepSchedule";
+
     /// <summary>When every sending domain's DNS is audited (daily by default).</summary>
     public const string AuditSchedule = "AuditSchedule";
 }

@@ -40,6 +40,9 @@ public enum MailboxMetric
 
     /// <summary>Peers' in-thread answers to this mailbox's warm-up mail.</summary>
     WarmupReplies,
+
+    /// <summary>Sends whose connection broke in flight with no way to tell whether they arrived: recorded, never sent again.</summary>
+    Unverified,
 }
 
 /// <summary>One mailbox's counters for one day.</summary>

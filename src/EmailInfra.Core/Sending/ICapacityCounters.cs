@@ -1,30 +1,53 @@
 namespace EmailInfra.Core.Sending;
 
-/// <summary>One limited window: a mailbox's day, a pool's hour, or a pool's hour towards one provider.</summary>
-public sealed record CapacityScope(string Key, DateTimeOffset WindowStart, DateTimeOffset WindowEnd)
+/// <summary>
+/// One limited window: a mailbox's day in its pool's time zone (fixed), or a pool's last 60 minutes, all providers or towards
+/// one (rolling).
+/// </summary>
+/// <remarks>
+/// A rolling window is counted in buckets of <see cref="Bucket"/>; a reservation counts the buckets that any 60 minutes ending
+/// now can touch (this one and the six before it), so no 60 minutes, aligned or not, hold more than the cap. Fixed hours
+/// would allow twice the cap across a boundary.
+/// </remarks>
+public sealed record CapacityScope(string Key, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, TimeSpan? Rolling = null)
 {
-    public static CapacityScope MailboxDay(string mailbox, DateTimeOffset now)
+    /// <summary>The size of one bucket of a rolling window.</summary>
+    public static readonly TimeSpan Bucket = TimeSpan.FromMinutes(10);
+
+    /// <summary>The mailbox's day as its pool reckons days: the day a warm-up plan is made for.</summary>
+    public static CapacityScope MailboxDay(string mailbox, DateTimeOffset now, TimeZoneInfo zone)
     {
-        var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        return new($"mbx|{mailbox}|{start:yyyyMMdd}", start, start.AddDays(1));
+        ArgumentNullException.ThrowIfNull(zone);
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        var start = LocalMidnight(day, zone);
+        return new($"mbx|{mailbox}|{day:yyyyMMdd}", start, LocalMidnight(day.AddDays(1), zone));
     }
 
-    public static CapacityScope PoolHour(string pool, DateTimeOffset now)
+    public static CapacityScope PoolHour(string pool, DateTimeOffset now) => RollingHour($"pool|{pool}|60m", now);
+
+    public static CapacityScope ProviderHour(string pool, string provider, DateTimeOffset now) => RollingHour($"prov|{pool}|{provider}|60m", now);
+
+    /// <summary>The start of the bucket that holds an instant.</summary>
+    public static DateTimeOffset BucketOf(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % Bucket.Ticks), TimeSpan.Zero);
+
+    private static CapacityScope RollingHour(string key, DateTimeOffset now)
     {
-        var start = HourOf(now);
-        return new($"pool|{pool}|{start:yyyyMMddHH}", start, start.AddHours(1));
+        var hour = TimeSpan.FromHours(1);
+        var current = BucketOf(now);
+        return new(key, current - hour, current + Bucket, hour);
     }
 
-    public static CapacityScope ProviderHour(string pool, string provider, DateTimeOffset now)
+    // Midnight that does not exist (a DST change at 00:00) is taken as the first valid instant after it.
+    private static DateTimeOffset LocalMidnight(DateOnly day, TimeZoneInfo zone)
     {
-        var start = HourOf(now);
-        return new($"prov|{pool}|{provider}|{start:yyyyMMddHH}", start, start.AddHours(1));
-    }
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(midnight))
+        {
+            midnight = midnight.AddMinutes(30);
+        }
 
-    private static DateTimeOffset HourOf(DateTimeOffset now)
-    {
-        var utc = now.UtcDateTime;
-        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
+        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight)).ToUniversalTime();
     }
 }
 
@@ -39,8 +62,8 @@ public enum ReservationOutcome
     TooSoon,
 }
 
-/// <summary>The result of a reservation attempt, with the count and last send time seen.</summary>
-public sealed record Reservation(ReservationOutcome Outcome, int Count, DateTimeOffset? LastAt)
+/// <summary>The result of a reservation attempt, with the count and last send time seen, and for a full rolling window when a place frees up.</summary>
+public sealed record Reservation(ReservationOutcome Outcome, int Count, DateTimeOffset? LastAt, DateTimeOffset? FreesAt = null)
 {
     public bool Granted => Outcome is ReservationOutcome.Reserved or ReservationOutcome.AlreadyHeld;
 }

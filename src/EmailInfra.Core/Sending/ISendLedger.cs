@@ -13,6 +13,9 @@ public interface ISendLedger
 
     Task<IReadOnlyList<LedgerEntry>> ListDayAsync(string mailbox, DateOnly day, CancellationToken cancellationToken);
 
+    /// <summary>Rows of <paramref name="fromDay"/> and later that are not finished (planned, deferred, sending) or whose Sent copy is pending.</summary>
+    Task<IReadOnlyList<LedgerEntry>> ListUnfinishedAsync(DateOnly fromDay, CancellationToken cancellationToken);
+
     /// <summary>Records which ledger row a Message-ID belongs to. Idempotent.</summary>
     Task IndexMessageIdAsync(string messageId, LedgerKey key, CancellationToken cancellationToken);
 

@@ -80,7 +80,7 @@ public sealed class OutboundDispatcher(
             var chosen = await ChooseAsync(request, now, cancellationToken).ConfigureAwait(false);
             if (chosen is null)
             {
-                var tomorrow = CapacityScope.MailboxDay("-", now).WindowEnd;
+                var tomorrow = CapacityScope.MailboxDay("-", now, TimeZoneInfo.Utc).WindowEnd;
                 await queue.EnqueueAsync(QueueNames.OutboundJobs, job, tomorrow - now + TimeSpan.FromSeconds(Random.Shared.Next(1, 600)), cancellationToken).ConfigureAwait(false);
                 OutboundLog.NoCapacity(logger, request.PoolId, request.Id);
                 return DispatchResult.Waiting;

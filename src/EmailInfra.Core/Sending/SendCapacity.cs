@@ -6,7 +6,7 @@ public sealed record CapacityDecision(bool Allowed, DateTimeOffset? RetryAt, str
     public static CapacityDecision Defer(DateTimeOffset retryAt, string reason) => new(false, retryAt, reason, []);
 }
 
-/// <summary>Reserves a send in every scope that limits it (mailbox day, pool hour, pool-to-provider hour), all or none.</summary>
+/// <summary>Reserves a send in every scope that limits it (mailbox day, pool's last hour, pool-to-provider last hour), all or none.</summary>
 /// <remarks>
 /// Scopes are reserved one after another; if a later one is full, the earlier ones are given back. A crash in between
 /// leaves a reservation counted that was not used, which can only lower throughput, never break a cap.
@@ -15,7 +15,8 @@ public sealed class SendCapacity(ICapacityCounters counters, SendingLimits limit
 {
     public SendingLimits Limits => limits;
 
-    public async Task<CapacityDecision> TryReserveAsync(string sendId, string mailbox, string pool, string provider, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Reserves the send everywhere, or nowhere; the pool's time zone decides the day the mailbox's daily cap counts (the day its plans are made for).</summary>
+    public async Task<CapacityDecision> TryReserveAsync(string sendId, string mailbox, string pool, TimeZoneInfo zone, string provider, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await counters.BackoffUntilAsync(pool, provider, now, cancellationToken).ConfigureAwait(false) is { } until && until > now)
         {
@@ -24,7 +25,7 @@ public sealed class SendCapacity(ICapacityCounters counters, SendingLimits limit
 
         var plan = new (CapacityScope Scope, int Limit, TimeSpan Gap)[]
         {
-            (CapacityScope.MailboxDay(mailbox, now), limits.Mailbox.DailyCap, limits.Mailbox.MinGap),
+            (CapacityScope.MailboxDay(mailbox, now, zone), limits.Mailbox.DailyCap, limits.Mailbox.MinGap),
             (CapacityScope.PoolHour(pool, now), limits.Pool.HourlyCap, TimeSpan.Zero),
             (CapacityScope.ProviderHour(pool, provider, now), limits.ProviderHourlyCap(provider), TimeSpan.Zero),
         };
@@ -45,7 +46,7 @@ public sealed class SendCapacity(ICapacityCounters counters, SendingLimits limit
 
             return reservation.Outcome == ReservationOutcome.TooSoon && reservation.LastAt is { } last
                 ? CapacityDecision.Defer(last + gap, $"minimum gap of {gap} for {mailbox}")
-                : CapacityDecision.Defer(scope.WindowEnd, $"cap {limit} reached for {scope.Key}");
+                : CapacityDecision.Defer(reservation.FreesAt ?? scope.WindowEnd, $"cap {limit} reached for {scope.Key}");
         }
 
         return new CapacityDecision(true, null, null, held);

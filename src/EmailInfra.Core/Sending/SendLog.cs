@@ -54,4 +54,25 @@ internal static partial class SendLog
 
     [LoggerMessage(1017, LogLevel.Error, "Poisoned send {SendId} of {Mailbox} could not be recorded on its ledger row: {Reason}")]
     public static partial void PoisonNotRecorded(ILogger logger, string mailbox, string sendId, string reason);
+
+    [LoggerMessage(1018, LogLevel.Error, "Send {SendId} from {Mailbox} was accepted but recording it failed (round {Round}): {Reason}")]
+    public static partial void SentNotRecorded(ILogger logger, string mailbox, string sendId, int round, string reason);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Send {SendId} of {Mailbox} recorded unverified (Message-ID {MessageId}): {Reason}")]
+    public static partial void RecordedUnverified(ILogger logger, string mailbox, string sendId, string? messageId, string reason);
+
+    [LoggerMessage(1020, LogLevel.Information, "Send {SendId} of {Mailbox} is claimed by a worker whose lease runs {Remaining} more; looked at again then")]
+    public static partial void LeaseRunning(ILogger logger, string mailbox, string sendId, TimeSpan remaining);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Send {SendId} of {Mailbox}: the lookup for its Message-ID failed ({Reason}); again in {Delay}")]
+    public static partial void LookupFailed(ILogger logger, string mailbox, string sendId, string reason, TimeSpan delay);
+
+    [LoggerMessage(1022, LogLevel.Error, "Send {SendId} of {Mailbox} was taken over by another claim (now {State}); this worker's record is dropped")]
+    public static partial void ClaimTakenOver(ILogger logger, string mailbox, string sendId, string state);
+
+    [LoggerMessage(1023, LogLevel.Warning, "Claim of send {SendId} of {Mailbox} could not be given back: {Reason}")]
+    public static partial void ClaimNotReleased(ILogger logger, string mailbox, string sendId, string reason);
+
+    [LoggerMessage(1024, LogLevel.Information, "Queued {Count} unfinished sends that had lost their job")]
+    public static partial void StrandedRequeued(ILogger logger, int count);
 }

@@ -103,6 +103,7 @@ public sealed class SendScheduler(ISendLedger ledger, IMailboxStore mailboxes, I
             Recipient = to,
             Subject = request.Subject ?? WarmupContent.For(sendId, mailbox.Address).Subject,
             ScheduledAt = at,
+            DueAt = at,
             InReplyTo = request.InReplyTo,
             UpdatedAt = now,
         };
@@ -111,7 +112,7 @@ public sealed class SendScheduler(ISendLedger ledger, IMailboxStore mailboxes, I
         if (!await ledger.TryAddAsync(entry, cancellationToken).ConfigureAwait(false))
         {
             entry = await ledger.GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) ?? entry;
-            if (entry.State is SendState.Sent or SendState.Bounced or SendState.Failed or SendState.Cancelled)
+            if (entry.State.IsTerminal())
             {
                 return entry;
             }

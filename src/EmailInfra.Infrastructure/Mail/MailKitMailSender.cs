@@ -72,11 +72,12 @@ public sealed partial class MailKitMailSender(MailConnection connection, IOption
         {
             return new SmtpOutcome(SmtpOutcomeKind.TlsUnavailable, null, null, ex.Message);
         }
-        catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or TimeoutException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or TimeoutException or OperationCanceledException)
         {
-            // Broken while the message was in flight: the server may have taken it, so the outcome is unknown.
-            return new SmtpOutcome(handedOver ? SmtpOutcomeKind.OutcomeUnknown : SmtpOutcomeKind.ConnectionFailed, null, null, ex.Message);
+            // Broken (or cut off by the send's deadline) while the message was in flight: the server may have taken it, so the
+            // outcome is unknown. Cancelled or refused before that, nothing was handed over.
+            var reply = ex is OperationCanceledException ? "send deadline reached or host stopping: " + ex.Message : ex.Message;
+            return new SmtpOutcome(handedOver ? SmtpOutcomeKind.OutcomeUnknown : SmtpOutcomeKind.ConnectionFailed, null, null, reply);
         }
         finally
         {

@@ -26,7 +26,7 @@ public sealed class TableSendLedger(StorageClients storage) : ISendLedger
         ArgumentNullException.ThrowIfNull(key);
         var table = await storage.TableAsync(TableNames.SendLedger, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(key.Mailbox, key.Day), TableKey.Escape(key.SendId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? FromRow(row.Value!) : null;
+        return row.HasValue ? FromRow(row.Value!) with { ReadAt = row.GetRawResponse().Headers.Date } : null;
     }
 
     public async Task<LedgerEntry?> TryReplaceAsync(LedgerEntry entry, CancellationToken cancellationToken)
@@ -37,7 +37,9 @@ public sealed class TableSendLedger(StorageClients storage) : ISendLedger
         {
             var response = await table.UpdateEntityAsync(
                 ToRow(entry), entry.ETag is null ? ETag.All : new ETag(entry.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return entry with { ETag = response.Headers.ETag?.ToString() };
+            // The row's new timestamp is not in the reply (its Date is cut to the second and could end a lease early): a lease is
+            // judged on a row read back, never on this copy.
+            return entry with { ETag = response.Headers.ETag?.ToString(), StoredAt = null, ReadAt = null };
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {
@@ -51,6 +53,20 @@ public sealed class TableSendLedger(StorageClients storage) : ISendLedger
         var partition = Partition(mailbox, day);
         var result = new List<LedgerEntry>();
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(FromRow(row));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<LedgerEntry>> ListUnfinishedAsync(DateOnly fromDay, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.SendLedger, cancellationToken).ConfigureAwait(false);
+        var from = TableKey.Day(fromDay);
+        var filter = TableClient.CreateQueryFilter($"Day ge {from} and (State eq {nameof(SendState.Planned)} or State eq {nameof(SendState.Deferred)} or State eq {nameof(SendState.Sending)} or SentCopy eq {nameof(SentCopyState.Pending)})");
+        var result = new List<LedgerEntry>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             result.Add(FromRow(row));
         }
@@ -112,6 +128,13 @@ public sealed class TableSendLedger(StorageClients storage) : ISendLedger
         ["TextBody"] = e.Content?.TextBody,
         ["HtmlBody"] = e.Content?.HtmlBody,
         ["UnsubscribeUrl"] = e.Content?.UnsubscribeUrl,
+        ["Refusals"] = e.Refusals,
+        ["ClaimToken"] = e.ClaimToken,
+        ["ClaimedAt"] = e.ClaimedAt,
+        ["MaybeDelivered"] = e.MaybeDelivered,
+        ["SentCopy"] = e.SentCopy.ToString(),
+        ["SentCopyTries"] = e.SentCopyTries,
+        ["DueAt"] = e.DueAt,
         ["UpdatedAt"] = e.UpdatedAt,
     };
 
@@ -134,7 +157,15 @@ public sealed class TableSendLedger(StorageClients storage) : ISendLedger
         Provider = row.GetString("Provider"),
         ReplyAfter = row.GetInt64("ReplyAfterSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         Content = row.GetString("TextBody") is { } text ? new OutboundContent(text, row.GetString("HtmlBody"), row.GetString("UnsubscribeUrl")) : null,
+        Refusals = row.GetInt32("Refusals") ?? 0,
+        ClaimToken = row.GetString("ClaimToken"),
+        ClaimedAt = row.GetDateTimeOffset("ClaimedAt"),
+        MaybeDelivered = row.GetBoolean("MaybeDelivered") ?? false,
+        SentCopy = Enum.TryParse<SentCopyState>(row.GetString("SentCopy"), out var copy) ? copy : SentCopyState.NotNeeded,
+        SentCopyTries = row.GetInt32("SentCopyTries") ?? 0,
+        DueAt = row.GetDateTimeOffset("DueAt"),
         UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
+        StoredAt = row.Timestamp,
         ETag = row.ETag.ToString(),
     };
 

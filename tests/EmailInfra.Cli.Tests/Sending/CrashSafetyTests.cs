@@ -81,7 +81,8 @@ public class CrashSafetyTests(ITestOutputHelper output)
 
     private static Dictionary<string, string?> Environment(RigServices rig) => CliEnvironment.For(rig, new Dictionary<string, string?>
     {
-        ["Sending__SendingLease"] = "00:00:03",
+        ["Sending__SendingLease"] = "00:00:10",
+        ["Sending__SendDeadline"] = "00:00:05",
         ["Sending__RetryBaseDelay"] = "00:00:01",
         ["LocalQueues__Lease"] = "00:00:04",
         ["LocalQueues__Concurrency"] = "1",

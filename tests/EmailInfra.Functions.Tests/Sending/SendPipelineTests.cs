@@ -46,8 +46,9 @@ public class SendPipelineTests
             await RigPostfix.SetSubmissionVerdictAsync("m02@beta.test", null);
         }
 
-        Assert.Equal(SendJobResult.Sent, await SendAsync(rig, entry));
+        var again = await SendAsync(rig, entry);
         var sent = await RowAsync(rig, entry);
+        Assert.True(again == SendJobResult.Sent, $"{again}: {sent.State} {sent.SmtpReply} {sent.Reason}");
         Assert.Equal(2, sent.Attempts);
         Assert.NotNull(await RigMail.WaitForAsync("m02@beta.test", SearchQuery.HeaderContains("Message-ID", sent.MessageId!)));
         Assert.Single(await RigMail.FindAsync("m02@beta.test", SearchQuery.HeaderContains("Message-ID", sent.MessageId!)));
@@ -183,7 +184,8 @@ public class SendPipelineTests
         // as if the worker died after SMTP accepted but before "sent" was recorded
         var stuck = await rig.Get<ISendLedger>().TryReplaceAsync(sent with { State = SendState.Sending, UpdatedAt = DateTimeOffset.UtcNow }, default);
         Assert.Equal(SendJobResult.InFlightElsewhere, await SendAsync(rig, stuck!)); // within the lease: wait
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await Task.Delay(TimeSpan.FromSeconds(11.5)); // the rig's lease (10 s), timed by storage's clock to the second
+
         Assert.Equal(SendJobResult.AlreadyDone, await SendAsync(rig, stuck!));
         var row = await RowAsync(rig, entry);
         Assert.Equal(SendState.Sent, row.State);
@@ -198,9 +200,11 @@ public class SendPipelineTests
         var (rig, entry) = await PlanAsync("frank@gamma.test");
         await using var _ = rig;
         await rig.RegisterRigMailboxAsync("frank@gamma.test");
-        // as if the worker died right after its claim
+        // as if the worker died right after its claim; the lease is timed by storage's clock, so it is waited out
         var claimed = await rig.Get<ISendLedger>().TryReplaceAsync(
-            entry with { State = SendState.Sending, MessageId = MessageComposer.NewMessageId(Alice), Attempts = 1, UpdatedAt = DateTimeOffset.UtcNow.AddSeconds(-10) }, default);
+            entry with { State = SendState.Sending, MessageId = MessageComposer.NewMessageId(Alice), Attempts = 1, UpdatedAt = DateTimeOffset.UtcNow }, default);
+        Assert.Equal(SendJobResult.InFlightElsewhere, await SendAsync(rig, claimed!));
+        await Task.Delay(TimeSpan.FromSeconds(11.5));
         Assert.Equal(SendJobResult.Sent, await SendAsync(rig, claimed!));
         var row = await RowAsync(rig, entry);
         Assert.Equal(claimed!.MessageId, row.MessageId);
