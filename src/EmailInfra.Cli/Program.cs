@@ -1,20 +1,17 @@
 using System.CommandLine;
 using EmailInfra.Cli.Commands;
-using EmailInfra.Cli.LocalMode;
 
-// A settings file the command cannot use is the user's input: a clear error and exit code 2, like any other bad
-// argument; anything else is reported as System.CommandLine's own handler does.
+// Every failure a command does not handle itself ends here: one line on standard error and exit code 2 (input the
+// user can correct) or 1 (a failure), chosen by the exception's type; see CommandFailure and docs/command-line.md.
 try
 {
     return await EmailInfraCommand.Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (LocalConfigurationException ex)
-{
-    await Console.Error.WriteLineAsync("error: " + ex.Message);
-    return 2;
-}
+#pragma warning disable CA1031 // the process boundary: whatever escapes becomes one line and an exit code, never a stack trace
 catch (Exception ex)
+#pragma warning restore CA1031
 {
-    await Console.Error.WriteLineAsync("Unhandled exception: " + ex);
-    return 1;
+    var (line, code) = CommandFailure.Describe(ex);
+    await Console.Error.WriteLineAsync(line);
+    return code;
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Cronos;
+using Microsoft.Extensions.Configuration;
 using EmailInfra.Core.Jobs;
 using EmailInfra.Functions.Queues;
 using EmailInfra.Core.Warmup;
@@ -30,16 +31,56 @@ public class FunctionMetadataTests
     private static JsonElement Trigger(string name) => Assert.Single(Function(name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
 
     [Theory]
-    [InlineData(nameof(SendEmailFunction.SendEmail), QueueNames.SendJobs)]
-    [InlineData(nameof(PollMailboxFunction.PollMailbox), QueueNames.PollJobs)]
-    [InlineData(nameof(DispatchOutboundFunction.DispatchOutbound), QueueNames.OutboundJobs)]
-    public void QueueFunctions_BindTheCoreQueueNames_OnTheStorageConnection(string function, string queue)
+    [InlineData(nameof(SendEmailFunction.SendEmail), QueueNames.SendJobs, QueueNames.SendJobsSetting)]
+    [InlineData(nameof(PollMailboxFunction.PollMailbox), QueueNames.PollJobs, QueueNames.PollJobsSetting)]
+    [InlineData(nameof(DispatchOutboundFunction.DispatchOutbound), QueueNames.OutboundJobs, QueueNames.OutboundJobsSetting)]
+    public void QueueFunctions_BindTheQueueSetting_WhichTheProducersWriteTo_EvenWithANamePrefix(string function, string queue, string setting)
     {
         var trigger = Trigger(function);
         Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
-        Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
+        Assert.Equal($"%{setting}%", trigger.GetProperty("queueName").GetString());
         Assert.Equal(StorageOptions.ConnectionName, trigger.GetProperty("connection").GetString());
         Assert.True(Settings.TryGetProperty(StorageOptions.ConnectionName, out _), "local.settings.json.example lacks the connection setting");
+        var bound = Settings.GetProperty(setting).GetString();
+        Assert.Equal(queue, bound);
+
+        // the producer side, configured as the app is (the example's settings) plus a name prefix: it writes where the trigger listens
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageOptions.ConnectionName] = "UseDevelopmentStorage=true",
+            [setting] = bound,
+        }).Build();
+        var producer = new StorageClients(configuration, Microsoft.Extensions.Options.Options.Create(new StorageOptions { NamePrefix = "prod" }));
+        Assert.Equal(bound, producer.QueueName(queue));
+        Assert.Equal(bound + "-poison", producer.QueueName(QueueNames.PoisonOf(queue)));
+        QueueTriggerSettings.Require(new ConfigurationBuilder().AddInMemoryCollection(
+            QueueTriggerSettings.All.Select(s => new KeyValuePair<string, string?>(s, Settings.GetProperty(s).GetString()))).Build());
+
+        // and infra sets the same setting to the same name
+        var bicep = File.ReadAllText(Path.Combine(RepoRoot(), "infra", "app", "api.bicep"));
+        Assert.Contains($"{{ name: '{setting}', value: '{queue}' }}", bicep, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void QueueTriggerSettings_Missing_RefusedNamingTheSetting()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => QueueTriggerSettings.Require(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [QueueNames.SendJobsSetting] = "send-jobs" }).Build()));
+        Assert.Contains(QueueNames.PollJobsSetting, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(QueueNames.SendJobsSetting + ",", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EmailInfra.Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
@@ -102,7 +143,7 @@ public class FunctionMetadataTests
     public void EveryFunction_EntryPointIsAPublicMethodOfTheAssembly()
     {
         var assembly = typeof(SendEmailFunction).Assembly;
-        Assert.Equal(11, Functions.Length);
+        Assert.Equal(12, Functions.Length);
         foreach (var f in Functions)
         {
             var entry = f.GetProperty("entryPoint").GetString()!;

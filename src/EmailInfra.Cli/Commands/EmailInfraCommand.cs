@@ -413,9 +413,12 @@ public static class EmailInfraCommand
         var command = new Command("day", "Show a mailbox's sends and metrics for one day.") { mailbox, date };
         command.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
         {
-            var day = parse.GetValue(date) is { } d
-                ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)
-                : DateOnly.FromDateTime(DateTime.UtcNow);
+            var day = DateOnly.FromDateTime(DateTime.UtcNow);
+            if (parse.GetValue(date) is { } d && !DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+            {
+                throw new InvalidRequestException("date", $"'{d}' is not a date in the form yyyy-MM-dd");
+            }
+
             var address = EmailAddress.Normalize(parse.GetValue(mailbox)) ?? throw new InvalidRequestException("mailbox", "is not a valid address");
             var metrics = await services.GetRequiredService<IMetricsStore>().GetAsync(address, day, ct);
             Console.WriteLine($"{address} on {day:yyyy-MM-dd}");
@@ -428,21 +431,13 @@ public static class EmailInfraCommand
         return command;
     }
 
-    /// <summary>Runs a one-shot command with the services; bad input prints a clear error and exits 2.</summary>
+    /// <summary>Runs a one-shot command with the services; what it throws becomes one line and an exit code in Program (see <see cref="CommandFailure"/>).</summary>
     private static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, Task> action, CancellationToken ct)
     {
-        try
-        {
-            var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption));
-            await using var azurite = await LocalAzurite.EnsureRunningAsync(configuration, ct);
-            using var host = LocalHost.BuildServices(configuration);
-            await action(host.Services);
-            return 0;
-        }
-        catch (InvalidRequestException ex)
-        {
-            await Console.Error.WriteLineAsync("error: " + ex.Message);
-            return 2;
-        }
+        var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption));
+        await using var azurite = await LocalAzurite.EnsureRunningAsync(configuration, ct);
+        using var host = LocalHost.BuildServices(configuration);
+        await action(host.Services);
+        return 0;
     }
 }

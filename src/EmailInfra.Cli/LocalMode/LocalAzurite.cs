@@ -34,8 +34,8 @@ public sealed class LocalAzurite : IAsyncDisposable
 
         var path = configuration["Local:AzuritePath"] ?? Find()
             ?? throw new InvalidOperationException(
-                "Storage is the local default (Azurite on 127.0.0.1:10000-10002) but nothing answers there and no Azurite was found. "
-                + "Run 'npm ci' in tools/azurite, set Local:AzuritePath, or set EmailInfraStorage to a storage account.");
+                "nothing answers on 127.0.0.1:10000-10002 and no Azurite was found; install it with "
+                + $"'npm install --prefix {UserTools} azurite', or set Local:AzuritePath, or set EmailInfraStorage to a storage account");
         var dataDir = configuration["Local:AzuriteData"]
             ?? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".emailinfra", "azurite");
         Directory.CreateDirectory(dataDir);
@@ -84,9 +84,22 @@ public sealed class LocalAzurite : IAsyncDisposable
         process?.Dispose();
     }
 
-    private static string? Find()
+    /// <summary>Where a user installs tools for emailinfra outside any repository: ~/.emailinfra/tools (npm --prefix).</summary>
+    public static string UserTools { get; } =
+        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".emailinfra", "tools");
+
+    /// <summary>
+    /// Azurite in the repository's tools/azurite above the working or the app's folder (a build run from a clone), then
+    /// in <see cref="UserTools"/>, then on PATH: a published emailinfra runs from anywhere, so the repository cannot be assumed.
+    /// </summary>
+    private static string? Find() =>
+        Locate([Environment.CurrentDirectory, AppContext.BaseDirectory], UserTools, Environment.GetEnvironmentVariable("PATH"));
+
+    /// <summary>The search of <see cref="Find"/> over the given starting folders, user tools folder and PATH.</summary>
+    public static string? Locate(IEnumerable<string> starts, string userTools, string? path)
     {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        ArgumentNullException.ThrowIfNull(starts);
+        foreach (var start in starts)
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
@@ -98,7 +111,16 @@ public sealed class LocalAzurite : IAsyncDisposable
             }
         }
 
-        return null;
+        var user = System.IO.Path.Combine(userTools, "node_modules", ".bin", "azurite");
+        if (File.Exists(user))
+        {
+            return user;
+        }
+
+        return (path ?? string.Empty)
+            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => System.IO.Path.Combine(dir, "azurite"))
+            .FirstOrDefault(File.Exists);
     }
 
     private static async Task<bool> AnswersAsync(int port, CancellationToken cancellationToken)

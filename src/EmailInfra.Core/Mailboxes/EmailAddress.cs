@@ -14,7 +14,9 @@ public static class EmailAddress
         }
 
         var trimmed = address.Trim();
-        if (trimmed.Length > 254 || trimmed.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';'))
+
+        // RFC 5321 4.5.3.1.1: a local part is at most 64 octets; servers refuse longer ones, so they are not addresses we can use
+        if (trimmed.Length > 254 || trimmed.LastIndexOf('@') > 64 || trimmed.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';'))
         {
             return null;
         }
