@@ -70,6 +70,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WarmupSchedule', value: warmupSchedule }
         { name: 'AuditSchedule', value: auditSchedule }
         { name: 'SweepSchedule', value: sweepSchedule }
+        // the physical queue names: the queue triggers bind these settings and the producers read them (one name, both sides)
+        { name: 'SendJobsQueue', value: 'send-jobs' }
+        { name: 'OutboundJobsQueue', value: 'outbound-jobs' }
+        { name: 'PollJobsQueue', value: 'poll-jobs' }
         { name: 'Polling__Interval', value: pollInterval }
       ]
     }

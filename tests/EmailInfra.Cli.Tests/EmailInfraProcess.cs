@@ -61,6 +61,8 @@ internal sealed partial class EmailInfraProcess : IDisposable
         return new EmailInfraProcess(process);
     }
 
+    public bool HasExited => process.HasExited;
+
     public void Interrupt()
     {
         if (Kill(process.Id, 2) != 0)

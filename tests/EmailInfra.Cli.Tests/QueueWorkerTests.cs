@@ -24,7 +24,7 @@ public class QueueWorkerTests
         var queue = await storage.QueueAsync("work", default);
         await queue.SendMessageAsync("poison me");
         var tries = 0;
-        using var worker = new QueueWorker("work", (_, _, _) => { Interlocked.Increment(ref tries); throw new InvalidOperationException("boom"); }, storage, FastRetries, NullLogger<QueueWorker>.Instance);
+        using var worker = new QueueWorker("work", (_, _, _) => { Interlocked.Increment(ref tries); throw new InvalidOperationException("boom"); }, storage, FastRetries, new StorageAvailability(TimeProvider.System, NullLogger<StorageAvailability>.Instance), NullLogger<QueueWorker>.Instance);
         await worker.StartAsync(default);
 
         var poison = await storage.QueueAsync(QueueNames.PoisonOf("work"), default);
@@ -45,7 +45,7 @@ public class QueueWorkerTests
         var queue = await storage.QueueAsync("work", default);
         await queue.SendMessageAsync("hello");
         var seen = new List<string>();
-        using var worker = new QueueWorker("work", (m, _, _) => { lock (seen) { seen.Add(m); } return Task.CompletedTask; }, storage, FastRetries, NullLogger<QueueWorker>.Instance);
+        using var worker = new QueueWorker("work", (m, _, _) => { lock (seen) { seen.Add(m); } return Task.CompletedTask; }, storage, FastRetries, new StorageAvailability(TimeProvider.System, NullLogger<StorageAvailability>.Instance), NullLogger<QueueWorker>.Instance);
         await worker.StartAsync(default);
         await Eventually.WaitAsync(() => Task.FromResult(seen.Count), n => n > 0, TimeSpan.FromSeconds(10));
         await Task.Delay(1000);

@@ -37,6 +37,7 @@ public static class LocalHost
         builder.Services.AddEmailInfraCore().AddEmailInfraInfrastructure();
         builder.Services.AddOptions<LocalQueueOptions>().BindConfiguration(LocalQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<StorageAvailability>();
         if (workers)
         {
             AddQueue(builder.Services, QueueNames.SendJobs, sp => sp.GetRequiredService<SendHandler>().HandleAsync);
@@ -77,6 +78,7 @@ public static class LocalHost
             schedule,
             ct => run(sp, ct),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<StorageAvailability>(),
             sp.GetRequiredService<ILogger<TimerJob>>()));
     }
 
@@ -89,6 +91,7 @@ public static class LocalHost
                 handle,
                 sp.GetRequiredService<StorageClients>(),
                 sp.GetRequiredService<IOptions<LocalQueueOptions>>(),
+                sp.GetRequiredService<StorageAvailability>(),
                 sp.GetRequiredService<ILogger<QueueWorker>>());
         });
 }

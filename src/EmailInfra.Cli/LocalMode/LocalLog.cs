@@ -4,8 +4,8 @@ namespace EmailInfra.Cli.LocalMode;
 
 internal static partial class LocalLog
 {
-    [LoggerMessage(9001, LogLevel.Warning, "Queue {Queue} unavailable: {Reason}; retrying")]
-    public static partial void QueueUnavailable(ILogger logger, string queue, string reason);
+    [LoggerMessage(9001, LogLevel.Error, "The worker of queue {Queue} failed; it goes on in 2 s")]
+    public static partial void WorkerFailed(ILogger logger, string queue, Exception exception);
 
     [LoggerMessage(9002, LogLevel.Error, "Message {MessageId} of {Queue} failed on try {DequeueCount}; moved to the poison queue")]
     public static partial void Poisoned(ILogger logger, string queue, string messageId, long dequeueCount, Exception exception);
@@ -24,4 +24,10 @@ internal static partial class LocalLog
 
     [LoggerMessage(9007, LogLevel.Information, "Local mode running: queues {Queues}; timer PollSchedule '{Schedule}'. Ctrl+C stops.")]
     public static partial void Running(ILogger logger, string queues, string schedule);
+
+    [LoggerMessage(9008, LogLevel.Warning, "Storage unreachable ({Reason}, met by {Where}): every worker waits, and goes on when it answers")]
+    public static partial void StorageDown(ILogger logger, string where, string reason);
+
+    [LoggerMessage(9009, LogLevel.Information, "Storage answers again after {Seconds:F0} s")]
+    public static partial void StorageBack(ILogger logger, double seconds);
 }

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace EmailInfra.Cli.LocalMode;
 
 /// <summary>Runs a job on a six-field NCRONTAB schedule, the format of the Functions timer trigger.</summary>
-public sealed class TimerJob(string name, string schedule, Func<CancellationToken, Task> run, TimeProvider time, ILogger<TimerJob> logger) : BackgroundService
+/// <remarks>A firing that meets a storage outage is reported to <see cref="StorageAvailability"/> (logged once per outage), not as a failure per firing.</remarks>
+public sealed class TimerJob(string name, string schedule, Func<CancellationToken, Task> run, TimeProvider time, StorageAvailability availability, ILogger<TimerJob> logger) : BackgroundService
 {
     private readonly CronExpression expression = Parse(name, schedule);
 
@@ -41,6 +42,11 @@ public sealed class TimerJob(string name, string schedule, Func<CancellationToke
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex) when (StorageOutage.IsOutage(ex))
+            {
+                // the next firing tries again; what this one would have done is idempotent and redone then
+                availability.Lost(name, ex);
             }
 #pragma warning disable CA1031 // one failed firing must not stop the schedule, as with the Functions timer
             catch (Exception ex)

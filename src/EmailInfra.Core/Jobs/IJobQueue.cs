@@ -14,6 +14,29 @@ public static class QueueNames
 
     /// <summary>Where a job goes after its last failed try (the Functions convention).</summary>
     public static string PoisonOf(string queue) => queue + "-poison";
+
+    // The app settings holding each queue's physical name. The Functions triggers bind them as %SendJobsQueue% and so
+    // on, and the producers read the same settings (StorageClients.QueueName), so both sides always use one name:
+    // before, the triggers bound the bare names while producers added Storage:NamePrefix, and with a prefix set the
+    // triggers would have listened on queues nobody writes.
+
+    /// <summary>App setting with the physical name of <see cref="SendJobs"/>.</summary>
+    public const string SendJobsSetting = "SendJobsQueue";
+
+    /// <summary>App setting with the physical name of <see cref="OutboundJobs"/>.</summary>
+    public const string OutboundJobsSetting = "OutboundJobsQueue";
+
+    /// <summary>App setting with the physical name of <see cref="PollJobs"/>.</summary>
+    public const string PollJobsSetting = "PollJobsQueue";
+
+    /// <summary>The app setting naming the physical queue of a logical queue, or null for a queue no trigger binds.</summary>
+    public static string? SettingOf(string queue) => queue switch
+    {
+        SendJobs => SendJobsSetting,
+        OutboundJobs => OutboundJobsSetting,
+        PollJobs => PollJobsSetting,
+        _ => null,
+    };
 }
 
 /// <summary>Puts small JSON job messages on a queue, optionally invisible until a delay has passed.</summary>

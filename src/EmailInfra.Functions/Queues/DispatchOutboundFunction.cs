@@ -9,6 +9,6 @@ namespace EmailInfra.Functions.Queues;
 public sealed class DispatchOutboundFunction(OutboundDispatcher dispatcher)
 {
     [Function(nameof(DispatchOutbound))]
-    public Task DispatchOutbound([QueueTrigger(QueueNames.OutboundJobs, Connection = StorageOptions.ConnectionName)] string message, CancellationToken cancellationToken) =>
+    public Task DispatchOutbound([QueueTrigger("%" + QueueNames.OutboundJobsSetting + "%", Connection = StorageOptions.ConnectionName)] string message, CancellationToken cancellationToken) =>
         dispatcher.HandleAsync(message, cancellationToken);
 }

@@ -9,6 +9,6 @@ namespace EmailInfra.Functions.Queues;
 public sealed class PollMailboxFunction(PollHandler handler)
 {
     [Function(nameof(PollMailbox))]
-    public Task PollMailbox([QueueTrigger(QueueNames.PollJobs, Connection = StorageOptions.ConnectionName)] string message, CancellationToken cancellationToken) =>
+    public Task PollMailbox([QueueTrigger("%" + QueueNames.PollJobsSetting + "%", Connection = StorageOptions.ConnectionName)] string message, CancellationToken cancellationToken) =>
         handler.HandleAsync(message, cancellationToken);
 }

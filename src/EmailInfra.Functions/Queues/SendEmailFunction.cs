@@ -9,6 +9,6 @@ namespace EmailInfra.Functions.Queues;
 public sealed class SendEmailFunction(SendHandler handler)
 {
     [Function(nameof(SendEmail))]
-    public Task SendEmail([QueueTrigger(QueueNames.SendJobs, Connection = StorageOptions.ConnectionName)] string message, FunctionContext context, CancellationToken cancellationToken) =>
+    public Task SendEmail([QueueTrigger("%" + QueueNames.SendJobsSetting + "%", Connection = StorageOptions.ConnectionName)] string message, FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(message, TriggerMetadata.DequeueCount(context), cancellationToken);
 }

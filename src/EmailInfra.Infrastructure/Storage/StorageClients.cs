@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using EmailInfra.Core.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ public sealed class StorageClients
     private readonly TableServiceClient tables;
     private readonly QueueServiceClient queues;
     private readonly string prefix;
+    private readonly IConfiguration configuration;
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> tableClients = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> queueClients = new();
 
@@ -21,6 +23,7 @@ public sealed class StorageClients
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
         prefix = options.Value.NamePrefix;
+        this.configuration = configuration;
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         var section = configuration.GetSection(StorageOptions.ConnectionName);
         var connectionString = section.Value;
@@ -46,8 +49,27 @@ public sealed class StorageClients
         queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
     }
 
-    /// <summary>The physical name of a logical queue (prefix applied).</summary>
-    public string QueueName(string logicalName) => prefix.Length == 0 ? logicalName : $"{prefix}-{logicalName}";
+    /// <summary>
+    /// The physical name of a logical queue: the app setting the Functions trigger binds (<see cref="QueueNames.SettingOf"/>)
+    /// where it is set, so producer and trigger cannot disagree; otherwise the name with <see cref="StorageOptions.NamePrefix"/>.
+    /// A poison queue follows its queue.
+    /// </summary>
+    public string QueueName(string logicalName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(logicalName);
+        var poison = QueueNames.PoisonOf(string.Empty);
+        if (logicalName.EndsWith(poison, StringComparison.Ordinal))
+        {
+            return QueueName(logicalName[..^poison.Length]) + poison;
+        }
+
+        if (QueueNames.SettingOf(logicalName) is { } setting && configuration[setting] is { Length: > 0 } bound)
+        {
+            return bound;
+        }
+
+        return prefix.Length == 0 ? logicalName : $"{prefix}-{logicalName}";
+    }
 
     public Task<TableClient> TableAsync(string logicalName, CancellationToken cancellationToken) =>
         Once(tableClients, logicalName, async () =>

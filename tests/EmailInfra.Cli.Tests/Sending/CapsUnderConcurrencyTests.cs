@@ -54,6 +54,7 @@ public class CapsUnderConcurrencyTests
             instance.Get<SendHandler>().HandleAsync,
             instance.Get<StorageClients>(),
             Options.Create(new LocalQueueOptions { Concurrency = 4, MaxPollingInterval = TimeSpan.FromMilliseconds(200), RetryVisibility = TimeSpan.FromSeconds(1) }),
+            new StorageAvailability(TimeProvider.System, NullLogger<StorageAvailability>.Instance),
             NullLogger<QueueWorker>.Instance)).ToList();
         foreach (var worker in workers)
         {
