@@ -34,6 +34,8 @@ public static class InfrastructureServices
         services.AddSingleton<ISendLedger, TableSendLedger>();
         services.AddSingleton<IMetricsStore, TableMetricsStore>();
         services.AddSingleton<ISyncStateStore, TableSyncStateStore>();
+        services.AddSingleton<IConnectionStates, TableConnectionStates>();
+        services.AddSingleton<IStorageOutage, StorageOutage>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IJobQueue, StorageJobQueue>();
         services.AddSingleton<ICapacityCounters, TableCapacityCounters>();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using EmailInfra.Cli.LocalMode;
 using EmailInfra.Core;
+using EmailInfra.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EmailInfra.Cli.Commands;

@@ -1,3 +1,4 @@
+using EmailInfra.Infrastructure.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace EmailInfra.Cli.LocalMode;

@@ -1,4 +1,5 @@
 using Cronos;
+using EmailInfra.Infrastructure.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -7,6 +7,9 @@ namespace EmailInfra.Core.Inbox;
 /// <remarks>Each is "pass", "fail", another RFC 8601 result (softfail, neutral, none, temperror, permerror, policy), or null when absent.</remarks>
 public sealed partial record AuthenticationVerdicts(string? Spf, string? Dkim, string? Dmarc)
 {
+    // a header is hostile input: a runaway match fails the message (recorded and skipped), never the poller
+    private const int MatchTimeoutMs = 500;
+
     /// <summary>Reads the topmost Authentication-Results header: the one the receiving server added last, which is the one to trust.</summary>
     public static AuthenticationVerdicts? From(HeaderList headers)
     {
@@ -34,6 +37,6 @@ public sealed partial record AuthenticationVerdicts(string? Spf, string? Dkim, s
         return null;
     }
 
-    [GeneratedRegex(@"(?:^|[;\s])(spf|dkim|dmarc)\s*=\s*([A-Za-z]+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:^|[;\s])(spf|dkim|dmarc)\s*=\s*([A-Za-z]+)", RegexOptions.IgnoreCase, MatchTimeoutMs)]
     private static partial Regex MethodResult();
 }

@@ -17,11 +17,16 @@ public sealed record FolderSnapshot(FolderRole Role, string Name, uint UidValidi
 /// <summary>
 /// A message's UID and header block, fetched before deciding whether its body is needed, and whether its structure
 /// carries another message (an attached message/rfc822 or text/rfc822-headers part: a notice about that message may
-/// come under a plain sender and subject).
+/// come under a plain sender and subject), and its size in octets as the server reports it (RFC822.SIZE), null if unknown.
 /// </summary>
-public sealed record InboundHeaders(uint Uid, HeaderList Headers, bool CarriesMessage = false);
+public sealed record InboundHeaders(uint Uid, HeaderList Headers, bool CarriesMessage = false, uint? Size = null);
 
 /// <summary>Opens an authenticated read session on a mailbox (adapter over MailKit IMAP).</summary>
+/// <remarks>
+/// A server that cannot be reached, refuses the login, or drops the session surfaces as
+/// <see cref="MailboxUnreachableException"/>; any other exception is about the command (a NO for one UID, a message that
+/// does not parse).
+/// </remarks>
 public interface IMailboxReader
 {
     Task<IInboxSession> OpenAsync(Mailbox mailbox, MailboxCredentials credentials, CancellationToken cancellationToken);

@@ -33,4 +33,19 @@ internal static partial class InboxLog
 
     [LoggerMessage(2010, LogLevel.Warning, "Could not engage with {Mailbox}/{Folder} UID {Uid}: {Reason}")]
     public static partial void EngagementFailed(ILogger logger, string mailbox, string folder, uint uid, string reason);
+
+    [LoggerMessage(2011, LogLevel.Warning, "IMAP of {Mailbox}: {Status} ({Reason}); polls go on each interval")]
+    public static partial void ImapUnreachable(ILogger logger, string mailbox, EmailInfra.Core.Mailboxes.ConnectionStatus status, string reason);
+
+    [LoggerMessage(2012, LogLevel.Information, "IMAP of {Mailbox} answers again after {Failures} failed polls over {Down}")]
+    public static partial void ImapAnswersAgain(ILogger logger, string mailbox, int failures, TimeSpan down);
+
+    [LoggerMessage(2013, LogLevel.Warning, "Message {Mailbox}/{Folder} UID {Uid} recorded and skipped: {Reason}")]
+    public static partial void Skipped(ILogger logger, string mailbox, string folder, uint uid, string reason);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Poll of {Mailbox}/{Folder} stopped; progress to UID {Uid} not saved: {Reason}")]
+    public static partial void ProgressNotSaved(ILogger logger, string mailbox, string folder, uint uid, string reason);
+
+    [LoggerMessage(2015, LogLevel.Information, "Complaint ({FeedbackType}) in {Mailbox} about mail not in the ledger (original {MessageId}); recorded as unlinked, nothing suppressed")]
+    public static partial void ComplaintUnlinked(ILogger logger, string mailbox, string feedbackType, string? messageId);
 }

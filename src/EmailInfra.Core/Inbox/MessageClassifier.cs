@@ -14,6 +14,10 @@ public static partial class MessageClassifier
     private const int MaxDepth = 8;
     private const int MaxScannedChars = 64 * 1024;
 
+    // Every pattern over message text has a deadline: a message is hostile input, and a match that runs away is a reason to
+    // record the message as unreadable (RegexMatchTimeoutException, see IsUnreadableMessage), never to hold the poller.
+    private const int MatchTimeoutMs = 500;
+
     /// <summary>
     /// Whether the headers alone can't settle the verdict (reports, mail from mailer daemons, bounce or auto-reply
     /// subjects, a message that carries another one attached).
@@ -735,7 +739,7 @@ public static partial class MessageClassifier
     private static (string Notice, string Full) BounceText(List<MimeEntity> parts, TextPart? plain, string? plainText)
     {
         // A report whose boundary never appears (broken MIME) keeps all its text in the preamble.
-        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? System.Net.WebUtility.HtmlDecode(HtmlTag().Replace(p.Text ?? string.Empty, " ")) : (ReferenceEquals(p, plain) ? plainText : p.Text) ?? string.Empty).FirstOrDefault()
+        var full = parts.OfType<TextPart>().Where(p => p.IsPlain || p.IsHtml).Select(p => p.IsHtml ? System.Net.WebUtility.HtmlDecode(WithoutTags(p.Text ?? string.Empty)) : (ReferenceEquals(p, plain) ? plainText : p.Text) ?? string.Empty).FirstOrDefault()
             ?? parts.OfType<Multipart>().Select(m => m.Preamble).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p)) ?? string.Empty;
         full = full.Replace("\r\n", "\n", StringComparison.Ordinal);
         full = full.Length > MaxScannedChars ? full[..MaxScannedChars] : full;
@@ -910,90 +914,120 @@ public static partial class MessageClassifier
         return text.ToString();
     }
 
-    [GeneratedRegex(@"\b[245]\.\d{1,3}\.\d{1,3}\b")]
+    [GeneratedRegex(@"\b[245]\.\d{1,3}\.\d{1,3}\b", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex EnhancedStatus();
 
-    [GeneratedRegex(@"(?m)^\s*(?:<<< )?[45]\d\d[ -]([45]\.\d{1,3}\.\d{1,3})\b")]
+    [GeneratedRegex(@"(?m)^\s*(?:<<< )?[45]\d\d[ -]([45]\.\d{1,3}\.\d{1,3})\b", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex TranscriptReplyCode();
 
-    [GeneratedRegex(@"['<]\s*(?:[245]\d\d[ -])?([245]\.\d{1,3}\.\d{1,3})\b")]
+    [GeneratedRegex(@"['<]\s*(?:[245]\d\d[ -])?([245]\.\d{1,3}\.\d{1,3})\b", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex QuotedServerCode();
 
-    [GeneratedRegex(@"(?i)\b(delayed|will be retried|try again later|temporar(y|ily)|deferred|retry timeout exceeded|have been failing for a long time)\b")]
+    [GeneratedRegex(@"(?i)\b(delayed|will be retried|try again later|temporar(y|ily)|deferred|retry timeout exceeded|have been failing for a long time)\b", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex TemporaryWords();
 
-    [GeneratedRegex(@"(?:^|[\s(:;])([245]\d\d)(?:[\s\-,]|$)")]
+    [GeneratedRegex(@"(?:^|[\s(:;])([245]\d\d)(?:[\s\-,]|$)", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex ReplyCode();
 
-    [GeneratedRegex(@"[A-Za-z0-9._%+'=\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
+    [GeneratedRegex(@"[A-Za-z0-9._%+'=\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex AddressInText();
 
     [GeneratedRegex(@"(?im)^(-+ ?(this is a copy|original message|below this line|the header of the original|returned message|unsent message)|content-type: message/rfc822|------ (this is|original)|message headers follow|original message headers)", RegexOptions.None, 200)]
     private static partial Regex OriginalMarker();
 
-    [GeneratedRegex(@"(?i)(in reply to (end of )?(DATA|RCPT TO|MAIL FROM|EHLO|HELO|RSET|QUIT)|after (end of data|DATA|RCPT( TO| command)|MAIL( FROM| command)|EHLO|HELO|initial connection|pipelined (MAIL FROM|RCPT TO|DATA))|refused to talk to me|did not like our (RCPT TO|MAIL FROM|DATA|EHLO|HELO)|\[(RCPT_TO|MAIL_FROM|DATA)\]|does not like recipient|RCPT TO:?<|RCPT TO: [^\s<>]+@|SMTP:RCPT)")]
+    [GeneratedRegex(@"(?i)(in reply to (end of )?(DATA|RCPT TO|MAIL FROM|EHLO|HELO|RSET|QUIT)|after (end of data|DATA|RCPT( TO| command)|MAIL( FROM| command)|EHLO|HELO|initial connection|pipelined (MAIL FROM|RCPT TO|DATA))|refused to talk to me|did not like our (RCPT TO|MAIL FROM|DATA|EHLO|HELO)|\[(RCPT_TO|MAIL_FROM|DATA)\]|does not like recipient|RCPT TO:?<|RCPT TO: [^\s<>]+@|SMTP:RCPT)", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex StageWords();
 
-    [GeneratedRegex(@"(?i)\bdns\b|name service|\blookup\b")]
+    [GeneratedRegex(@"(?i)\bdns\b|name service|\blookup\b", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex DnsWords();
 
-    [GeneratedRegex(@"^<<< [45]\d\d[ -](\d\.\d{1,3}\.\d{1,3} )?<[^<>\s]+@[^<>\s]+>:")]
+    [GeneratedRegex(@"^<<< [45]\d\d[ -](\d\.\d{1,3}\.\d{1,3} )?<[^<>\s]+@[^<>\s]+>:", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex PostfixRecipientEcho();
 
-    [GeneratedRegex(@"(?i)(no valid recipients|rcpt commands were rejected|need rcpt|rcpt first|must precede data)")]
+    [GeneratedRegex(@"(?i)(no valid recipients|rcpt commands were rejected|need rcpt|rcpt first|must precede data)", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex NoRecipientAccepted();
 
-    [GeneratedRegex(@"<[^<>\s]+@[^<>\s]+>\.\.\.")]
+    [GeneratedRegex(@"<[^<>\s]+@[^<>\s]+>\.\.\.", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex SendmailRecipientEcho();
 
-    [GeneratedRegex(@"^<<< [45]\d\d")]
+    [GeneratedRegex(@"^<<< [45]\d\d", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex TranscriptRefusal();
 
-    [GeneratedRegex(@"(?i)^\s*(to|cc|bcc|from|reply-to|sender|return-path|delivered-to|list-[a-z]+|x-[a-z-]+)\s*:")]
+    [GeneratedRegex(@"(?i)^\s*(to|cc|bcc|from|reply-to|sender|return-path|delivered-to|list-[a-z]+|x-[a-z-]+)\s*:", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex QuotedHeaderLine();
 
-    [GeneratedRegex(@"^\s*<?[^\s<>]+@[^\s<>]+>?:?\s*$")]
+    [GeneratedRegex(@"^\s*<?[^\s<>]+@[^\s<>]+>?:?\s*$", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex LoneAddress();
 
-    [GeneratedRegex(@"(?im)^>?\s*received:[^\n]*?\bfor <([^<>\s]+@[^<>\s]+)>")]
+    [GeneratedRegex(@"(?im)^>?\s*received:[^\n]*?\bfor <([^<>\s]+@[^<>\s]+)>", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex ReceivedFor();
 
-    [GeneratedRegex(@"\b[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}\s+|\b[245]\d\d-")]
+    [GeneratedRegex(@"\b[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}\s+|\b[245]\d\d-", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex ContinuationCode();
 
-    [GeneratedRegex(@"(?i)(please contact|contact|write to|send (mail|a message) to)\s*$")]
+    [GeneratedRegex(@"(?i)(please contact|contact|write to|send (mail|a message) to)\s*$", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex ContactEnd();
 
-    [GeneratedRegex(@"^\d{3}-\d")]
+    [GeneratedRegex(@"^\d{3}-\d", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex MultilineReply();
 
-    [GeneratedRegex(@"(?i)(please contact|for further assistance|for assistance|contact your (system|mail) administrator)")]
+    [GeneratedRegex(@"(?i)(please contact|for further assistance|for assistance|contact your (system|mail) administrator)", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex ContactLine();
 
-    [GeneratedRegex(@"(?i)^\s*(message-id|in-reply-to|references)\s*:")]
+    [GeneratedRegex(@"(?i)^\s*(message-id|in-reply-to|references)\s*:", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex IdLine();
 
-    [GeneratedRegex(@"(?im)^message-id:\s*<([^>]+)>")]
+    [GeneratedRegex(@"(?im)^message-id:\s*<([^>]+)>", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex MessageIdLine();
 
-    [GeneratedRegex(@"(?i)\b(?:host|while talking to|server)[: ]\s*([a-z0-9-]+(?:\.[a-z0-9-]+)+)")]
+    [GeneratedRegex(@"(?i)\b(?:host|while talking to|server)[: ]\s*([a-z0-9-]+(?:\.[a-z0-9-]+)+)", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex HostInDiagnostic();
 
-    [GeneratedRegex(@"(?i)^\s*(while talking to\b|[45]\d\d [^\s<>@]+ \([a-z]+\)\.\.\.)")]
+    [GeneratedRegex(@"(?i)^\s*(while talking to\b|[45]\d\d [^\s<>@]+ \([a-z]+\)\.\.\.)", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex SendmailHostLine();
 
-    [GeneratedRegex(@"(?i)\.\.\. remote protocol error\s*$")]
+    [GeneratedRegex(@"(?i)\.\.\. remote protocol error\s*$", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex RemoteProtocolError();
 
-    [GeneratedRegex(@"(?im)^(reporting-mta|original-recipient|final-recipient):[ \t]*\S")]
+    [GeneratedRegex(@"(?im)^(reporting-mta|original-recipient|final-recipient):[ \t]*\S", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex EmbeddedReportStart();
 
-    [GeneratedRegex(@"(?i)^(original|final)-recipient:[ \t]*\S")]
+    [GeneratedRegex(@"(?i)^(original|final)-recipient:[ \t]*\S", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex RecipientField();
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9-]*:")]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9-]*:", RegexOptions.None, MatchTimeoutMs)]
     private static partial Regex FieldLine();
 
-    [GeneratedRegex("<[^>]+>")]
-    private static partial Regex HtmlTag();
+    /// <summary>
+    /// The text of an HTML part with its tags replaced by spaces, in one linear pass over at most a few times the scanned
+    /// length (a pattern like "&lt;[^&gt;]+&gt;" rescans the rest of the text from every unclosed "&lt;": quadratic on hostile HTML).
+    /// </summary>
+    private static string WithoutTags(string html)
+    {
+        var input = html.Length > 4 * MaxScannedChars ? html.AsSpan(0, 4 * MaxScannedChars) : html.AsSpan();
+        var text = new System.Text.StringBuilder(Math.Min(input.Length, MaxScannedChars));
+        var i = 0;
+        while (i < input.Length && text.Length < MaxScannedChars)
+        {
+            var open = input[i..].IndexOf('<');
+            if (open < 0)
+            {
+                text.Append(input[i..]);
+                break;
+            }
+
+            text.Append(input.Slice(i, open));
+            var close = input[(i + open)..].IndexOf('>');
+            if (close < 0)
+            {
+                // an unclosed tag runs to the end, as a browser would take it
+                break;
+            }
+
+            text.Append(' ');
+            i += open + close + 1;
+        }
+
+        return text.ToString();
+    }
 }

@@ -1,3 +1,4 @@
+using EmailInfra.Core.Jobs;
 using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Reputation;
 using EmailInfra.Core.Secrets;
@@ -21,9 +22,16 @@ public sealed record PollSummary(int Messages, int Bounces, int WarmupPlacements
 /// <remarks>
 /// Effects are idempotent (keyed by Message-ID and recipient) and the sync state is saved after them,
 /// so an interrupted poll repeats some work on the next run but never counts anything twice.
+/// No message can stop a folder: one whose handling fails for a reason of its own (it does not parse, it is too large,
+/// the server says NO to it, storage refuses a value it carries) is recorded with its mailbox, folder and UID and
+/// skipped, and the folder advances past it. Only an outage stops a poll: storage unreachable (the job is retried and
+/// resumes where the saved state says) or the mailbox's server (recorded as its connection state; the job completes,
+/// and the next interval tries again).
 /// </remarks>
 public sealed class PollHandler(
     IMailboxStore mailboxes,
+    IConnectionStates connections,
+    IStorageOutage outages,
     ISecretStore secrets,
     IMailboxReader reader,
     ISyncStateStore syncStates,
@@ -51,32 +59,84 @@ public sealed class PollHandler(
         }
 
         var credentials = await secrets.CredentialsForAsync(mailbox, cancellationToken).ConfigureAwait(false);
-        var session = await reader.OpenAsync(mailbox, credentials, cancellationToken).ConfigureAwait(false);
-        await using (session.ConfigureAwait(false))
+        IInboxSession session;
+        try
         {
-            var summary = PollSummary.Empty;
-            foreach (var status in await session.StatusAsync(cancellationToken).ConfigureAwait(false))
+            session = await reader.OpenAsync(mailbox, credentials, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailboxUnreachableException ex)
+        {
+            await RecordConnectionAsync(mailbox, ex, cancellationToken).ConfigureAwait(false);
+            return PollSummary.Empty;
+        }
+
+        await RecordConnectionAsync(mailbox, null, cancellationToken).ConfigureAwait(false);
+        var summary = PollSummary.Empty;
+        try
+        {
+            await using (session.ConfigureAwait(false))
             {
-                // Nothing new since the saved state: the folder is not even selected, so an idle poll costs one command.
-                var state = await syncStates.GetAsync(mailbox.Address, status.Role, cancellationToken).ConfigureAwait(false);
-                if (NothingNew(state, status))
+                foreach (var status in await session.StatusAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    continue;
+                    // Nothing new since the saved state: the folder is not even selected, so an idle poll costs one command.
+                    var state = await syncStates.GetAsync(mailbox.Address, status.Role, cancellationToken).ConfigureAwait(false);
+                    if (NothingNew(state, status))
+                    {
+                        continue;
+                    }
+
+                    summary = summary.Add(await SyncFolderAsync(mailbox, session, status.Role, state, cancellationToken).ConfigureAwait(false));
                 }
-
-                summary = summary.Add(await SyncFolderAsync(mailbox, session, status.Role, state, cancellationToken).ConfigureAwait(false));
             }
+        }
+        catch (MailboxUnreachableException ex)
+        {
+            // the session broke mid-poll: what was handled is saved (see SyncFolderAsync); the next interval goes on from there
+            await RecordConnectionAsync(mailbox, ex, cancellationToken).ConfigureAwait(false);
+        }
 
-            if (summary.Messages > 0)
-            {
-                InboxLog.Polled(logger, mailbox.Address, summary.Messages, summary.Bounces, summary.WarmupPlacements);
-            }
-            else
-            {
-                InboxLog.NothingNew(logger, mailbox.Address);
-            }
+        if (summary.Messages > 0)
+        {
+            InboxLog.Polled(logger, mailbox.Address, summary.Messages, summary.Bounces, summary.WarmupPlacements);
+        }
+        else
+        {
+            InboxLog.NothingNew(logger, mailbox.Address);
+        }
 
-            return summary;
+        return summary;
+    }
+
+    /// <summary>
+    /// Keeps the mailbox's IMAP connection state: written when it changes (logged once per change, not per poll), on every
+    /// failure (the count of consecutive failures), and at most hourly while it stays healthy.
+    /// </summary>
+    private async Task RecordConnectionAsync(Mailbox mailbox, MailboxUnreachableException? failure, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var current = await connections.GetAsync(mailbox.Address, MailProtocol.Imap, cancellationToken).ConfigureAwait(false);
+        var status = failure is null ? ConnectionStatus.Ok : failure.CredentialsRefused ? ConnectionStatus.CredentialsRefused : ConnectionStatus.Unreachable;
+        if (failure is null && current is { Status: ConnectionStatus.Ok } && now - current.CheckedAt < TimeSpan.FromHours(1))
+        {
+            return;
+        }
+
+        var changed = current is null || current.Status != status;
+        var since = changed ? now : current!.Since;
+        var failures = failure is null ? 0 : (current?.Failures ?? 0) + 1;
+        await connections.SaveAsync(new MailboxConnection(mailbox.Address, MailProtocol.Imap, status, since, now, failures, failure?.Message), cancellationToken).ConfigureAwait(false);
+        if (!changed)
+        {
+            return;
+        }
+
+        if (failure is not null)
+        {
+            InboxLog.ImapUnreachable(logger, mailbox.Address, status, failure.Message);
+        }
+        else if (current is not null)
+        {
+            InboxLog.ImapAnswersAgain(logger, mailbox.Address, current.Failures, now - current.Since);
         }
     }
 
@@ -109,10 +169,20 @@ public sealed class PollHandler(
 
         var headers = await session.FetchHeadersAfterAsync(lastUid, options.Value.MaxMessagesPerFolder, cancellationToken).ConfigureAwait(false);
         var summary = PollSummary.Empty;
-        foreach (var item in headers)
+        var saved = lastUid;
+        try
         {
-            summary = summary.Add(await HandleMessageAsync(mailbox, session, folder, item, cancellationToken).ConfigureAwait(false));
-            lastUid = Math.Max(lastUid, item.Uid);
+            foreach (var item in headers)
+            {
+                summary = summary.Add(await HandleIsolatedAsync(mailbox, session, folder, item, cancellationToken).ConfigureAwait(false));
+                lastUid = Math.Max(lastUid, item.Uid);
+            }
+        }
+        catch (Exception) when (lastUid > saved)
+        {
+            // an outage (or the end of the run) stopped the folder: keep what was done, so the retry starts after it
+            await SaveProgressBestEffortAsync(mailbox, role, folder, lastUid).ConfigureAwait(false);
+            throw;
         }
 
         await syncStates.SaveAsync(
@@ -121,12 +191,64 @@ public sealed class PollHandler(
         return summary;
     }
 
+    private async Task SaveProgressBestEffortAsync(Mailbox mailbox, FolderRole role, FolderSnapshot folder, uint lastUid)
+    {
+        try
+        {
+            // HIGHESTMODSEQ is not advanced: the folder was not read to its end
+            await syncStates.SaveAsync(
+                new FolderSyncState(mailbox.Address, role, folder.Name, folder.UidValidity, lastUid, 0, time.GetUtcNow()),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // storage is what failed, most likely: the next poll repeats these messages, and their effects count once
+            InboxLog.ProgressNotSaved(logger, mailbox.Address, folder.Name, lastUid, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Handles one message so that nothing about it can stop the folder: a failure of its own is recorded (mailbox, folder,
+    /// UID, error) and the message skipped; an outage of storage or of the mailbox's server, or cancellation, goes up.
+    /// </summary>
+    private async Task<PollSummary> HandleIsolatedAsync(Mailbox mailbox, IInboxSession session, FolderSnapshot folder, InboundHeaders item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await HandleMessageAsync(mailbox, session, folder, item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (MailboxUnreachableException or OperationCanceledException or OutOfMemoryException) && !outages.IsOutage(ex))
+        {
+            return await SkipAsync(mailbox, folder, item, $"{ex.GetType().Name}: {ex.Message}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Records a message that is not handled (the log line names it; the mailbox's daily Unprocessed count holds it once).</summary>
+    private async Task<PollSummary> SkipAsync(Mailbox mailbox, FolderSnapshot folder, InboundHeaders item, string reason, CancellationToken cancellationToken)
+    {
+        InboxLog.Skipped(logger, mailbox.Address, folder.Name, item.Uid, reason);
+        await metrics.CountOnceAsync(
+            mailbox.Address, Today(), MailboxMetric.Unprocessed, $"unprocessed|{folder.Name}|{folder.UidValidity}|{item.Uid}", cancellationToken).ConfigureAwait(false);
+        return new PollSummary(1, 0, 0, 0, 1);
+    }
+
+    /// <summary>A key for a message that carries no usable id: the same message in the same folder gives the same key on every poll.</summary>
+    private static string PlaceOf(FolderSnapshot folder, InboundHeaders item) => $"{folder.Name}|{folder.UidValidity}|{item.Uid}";
+
     private async Task<PollSummary> HandleMessageAsync(Mailbox mailbox, IInboxSession session, FolderSnapshot folder, InboundHeaders item, CancellationToken cancellationToken)
     {
         InboundVerdict verdict;
         try
         {
-            if (MessageClassifier.NeedsBody(item.Headers, rules, item.CarriesMessage))
+            var needsBody = MessageClassifier.NeedsBody(item.Headers, rules, item.CarriesMessage);
+            if (needsBody && item.Size > options.Value.MaxMessageBytes)
+            {
+                // what one message may cost is bounded: its body is never downloaded
+                return await SkipAsync(
+                    mailbox, folder, item, $"{item.Size} octets, over Polling:MaxMessageBytes ({options.Value.MaxMessageBytes}); not downloaded", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (needsBody)
             {
                 // disposed once classified: MimeKit's entities have finalizers (see ClassificationRow)
                 using var message = await session.FetchMessageAsync(item.Uid, cancellationToken).ConfigureAwait(false);
@@ -148,9 +270,9 @@ public sealed class PollHandler(
                 var linked = await ApplyBounceAsync(mailbox, bounce, cancellationToken).ConfigureAwait(false);
                 return new PollSummary(1, linked, 0, 0, 0);
             case ComplaintVerdict complaint:
-                return new PollSummary(1, await ApplyComplaintAsync(mailbox, complaint, cancellationToken).ConfigureAwait(false), 0, 0, 0);
+                return new PollSummary(1, await ApplyComplaintAsync(mailbox, complaint, PlaceOf(folder, item), cancellationToken).ConfigureAwait(false), 0, 0, 0);
             case AutoReplyVerdict autoReply:
-                await ApplyAutoReplyAsync(mailbox, autoReply, cancellationToken).ConfigureAwait(false);
+                await ApplyAutoReplyAsync(mailbox, autoReply, PlaceOf(folder, item), cancellationToken).ConfigureAwait(false);
                 return new PollSummary(1, 0, 0, 0, 0);
             case OrdinaryVerdict ordinary:
                 return await ApplyOrdinaryAsync(mailbox, session, folder, item, ordinary, cancellationToken).ConfigureAwait(false);
@@ -158,7 +280,7 @@ public sealed class PollHandler(
                 InboxLog.Malformed(logger, mailbox.Address, folder.Name, item.Uid, malformed.Reason);
                 await metrics.CountOnceAsync(
                     mailbox.Address, Today(), MailboxMetric.Malformed,
-                    $"malformed|{folder.Name}|{folder.UidValidity}|{item.Uid}", cancellationToken).ConfigureAwait(false);
+                    "malformed|" + PlaceOf(folder, item), cancellationToken).ConfigureAwait(false);
                 return new PollSummary(1, 0, 0, 0, 1);
             default:
                 return new PollSummary(1, 0, 0, 0, 0);
@@ -207,7 +329,7 @@ public sealed class PollHandler(
         for (var back = 0; back < 4; back++)
         {
             var rows = await ledger.ListDayAsync(mailbox, today.AddDays(-back), cancellationToken).ConfigureAwait(false);
-            var latest = rows.Where(r => r.State is SendState.Sent or SendState.Bounced && string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase))
+            var latest = rows.Where(r => r.State is SendState.Sent or SendState.Bounced or SendState.Unverified && string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase))
                 .MaxBy(r => r.UpdatedAt);
             if (latest is not null)
             {
@@ -293,29 +415,49 @@ public sealed class PollHandler(
         }
     }
 
-    /// <summary>A feedback report: the complaint counts against the mailbox that sent, and the recipient is suppressed.</summary>
-    private async Task<int> ApplyComplaintAsync(Mailbox mailbox, ComplaintVerdict complaint, CancellationToken cancellationToken)
+    /// <summary>
+    /// A feedback report about mail of ours: the complaint counts against the mailbox that sent it, and its recipient is
+    /// suppressed. Ours means linked to the ledger, by the original's Message-ID or by a recipient this mailbox sent to;
+    /// a report about anything else (forged, misrouted, someone else's mail) changes nothing and is recorded as unlinked,
+    /// so a stranger's report cannot suppress an address.
+    /// </summary>
+    private async Task<int> ApplyComplaintAsync(Mailbox mailbox, ComplaintVerdict complaint, string place, CancellationToken cancellationToken)
     {
         var entry = complaint.OriginalMessageId is null ? null : await ledger.FindByMessageIdAsync(complaint.OriginalMessageId, cancellationToken).ConfigureAwait(false);
-        var recipients = complaint.Recipients.Count > 0 ? complaint.Recipients : entry is null ? [] : [entry.Recipient];
-        foreach (var recipient in recipients.Where(r => r.Contains('@', StringComparison.Ordinal)))
+        foreach (var named in complaint.Recipients)
         {
-            await suppressions.AddAsync(recipient, "complaint " + complaint.FeedbackType, complaint.OriginalMessageId ?? string.Empty, cancellationToken).ConfigureAwait(false);
+            if (entry is not null)
+            {
+                break;
+            }
+
+            // a report may name anything: only an address that could be a recipient is looked for
+            if (EmailAddress.Normalize(named) is { } address)
+            {
+                entry = await LatestSendToAsync(mailbox.Address, address, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        var sender = entry?.Key.Mailbox ?? mailbox.Address;
-        var day = entry?.Key.Day ?? Today();
-        var key = "complaint|" + (complaint.OriginalMessageId ?? string.Join(',', recipients));
-        await metrics.CountOnceAsync(sender, day, MailboxMetric.Complaints, key, cancellationToken).ConfigureAwait(false);
-        InboxLog.Complaint(logger, sender, complaint.FeedbackType, complaint.OriginalMessageId);
+        if (entry is null)
+        {
+            InboxLog.ComplaintUnlinked(logger, mailbox.Address, complaint.FeedbackType, complaint.OriginalMessageId);
+            await metrics.CountOnceAsync(
+                mailbox.Address, Today(), MailboxMetric.UnlinkedComplaints, "complaint-unlinked|" + (complaint.OriginalMessageId ?? place), cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        await suppressions.AddAsync(entry.Recipient, "complaint " + complaint.FeedbackType, entry.MessageId ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        await metrics.CountOnceAsync(
+            entry.Key.Mailbox, entry.Key.Day, MailboxMetric.Complaints, "complaint|" + (entry.MessageId ?? entry.Key.SendId), cancellationToken).ConfigureAwait(false);
+        InboxLog.Complaint(logger, entry.Key.Mailbox, complaint.FeedbackType, entry.MessageId);
         return 1;
     }
 
-    private async Task ApplyAutoReplyAsync(Mailbox mailbox, AutoReplyVerdict autoReply, CancellationToken cancellationToken)
+    private async Task ApplyAutoReplyAsync(Mailbox mailbox, AutoReplyVerdict autoReply, string place, CancellationToken cancellationToken)
     {
         var original = autoReply.InReplyTo is null ? null : await ledger.FindByMessageIdAsync(autoReply.InReplyTo, cancellationToken).ConfigureAwait(false);
         var day = original?.Key.Day ?? Today();
-        await metrics.CountOnceAsync(mailbox.Address, day, MailboxMetric.AutoReplies, "autoreply|" + (autoReply.MessageId ?? autoReply.InReplyTo ?? Guid.NewGuid().ToString("N")), cancellationToken).ConfigureAwait(false);
+        await metrics.CountOnceAsync(mailbox.Address, day, MailboxMetric.AutoReplies, "autoreply|" + (autoReply.MessageId ?? autoReply.InReplyTo ?? place), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PollSummary> ApplyOrdinaryAsync(Mailbox mailbox, IInboxSession session, FolderSnapshot folder, InboundHeaders item, OrdinaryVerdict verdict, CancellationToken cancellationToken)

@@ -15,6 +15,13 @@ public sealed class PollingOptions
     [Range(1, 5000)]
     public int MaxMessagesPerFolder { get; set; } = 500;
 
+    /// <summary>
+    /// Largest message (octets, as the server reports its size) whose body is downloaded to be classified; a larger one is
+    /// recorded and skipped. Bounces and reports are small; a multi-megabyte one is an attachment returned whole, or hostile.
+    /// </summary>
+    [Range(64 * 1024, 100 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>A bounce-rules file used instead of the built-in one (same format; validated at start); empty for the built-in rules.</summary>
     public string? BounceRulesFile { get; set; }
 }

@@ -32,6 +32,12 @@ public enum MailboxMetric
     /// <summary>Received messages that could not be parsed: recorded and skipped.</summary>
     Malformed,
 
+    /// <summary>Received messages recorded and skipped unclassified: over the size limit, or their handling failed (the log names each by folder and UID).</summary>
+    Unprocessed,
+
+    /// <summary>Feedback reports received about mail the ledger does not hold: recorded, nothing suppressed or counted against a sender.</summary>
+    UnlinkedComplaints,
+
     HardBounces,
     SoftBounces,
     Complaints,

@@ -3,6 +3,7 @@ using EmailInfra.Core.Mailboxes;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using MailKit.Security;
 using MimeKit;
 
 namespace EmailInfra.Infrastructure.Mail;
@@ -19,7 +20,7 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
         ArgumentNullException.ThrowIfNull(credentials);
         if (!connection.IsAllowed(mailbox.Imap))
         {
-            throw new InvalidOperationException($"TLS is required for {mailbox.Imap.Host}; plaintext is allowed only for listed test hosts");
+            throw new MailboxUnreachableException($"TLS is required for {mailbox.Imap.Host}; plaintext is allowed only for listed test hosts");
         }
 
         var client = ProtocolLog is { } log ? new ImapClient(log()) : new ImapClient();
@@ -29,10 +30,45 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             await client.AuthenticateAsync(credentials.Username, credentials.Password, cancellationToken).ConfigureAwait(false);
             return new Session(client);
         }
+        catch (AuthenticationException ex)
+        {
+            client.Dispose();
+            throw new MailboxUnreachableException($"{mailbox.Imap.Host} refused the credentials: {ex.Message}", credentialsRefused: true, ex);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
+        {
+            client.Dispose();
+            throw new MailboxUnreachableException($"{mailbox.Imap}: {ex.Message}", credentialsRefused: false, ex);
+        }
         catch
         {
             client.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Failures of the connection rather than of a command about one message: transport errors, a protocol stream that
+    /// no longer parses, TLS, a timeout (MailKit's command timeout, or the connect timeout's own cancellation).
+    /// </summary>
+    internal static bool IsConnectionFailure(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        IOException or System.Net.Sockets.SocketException or TimeoutException or ImapProtocolException or ServiceNotConnectedException
+            or ServiceNotAuthenticatedException or SslHandshakeException => true,
+        _ => false,
+    };
+
+    /// <summary>Runs one command of a session, reporting a broken connection as <see cref="MailboxUnreachableException"/>.</summary>
+    private static async Task<T> OnConnectionAsync<T>(Func<Task<T>> command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
+        {
+            throw new MailboxUnreachableException("IMAP session broke: " + ex.Message, credentialsRefused: false, ex);
         }
     }
 
@@ -44,7 +80,19 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
 
         private IMailFolder? open;
 
-        public async Task<IReadOnlyList<FolderSnapshot>> StatusAsync(CancellationToken cancellationToken)
+        public Task<IReadOnlyList<FolderSnapshot>> StatusAsync(CancellationToken cancellationToken) =>
+            OnConnectionAsync(() => ReadStatusAsync(cancellationToken), cancellationToken);
+
+        public Task<FolderSnapshot?> OpenFolderAsync(FolderRole role, CancellationToken cancellationToken) =>
+            OnConnectionAsync(() => SelectRoleAsync(role, cancellationToken), cancellationToken);
+
+        public Task<IReadOnlyList<InboundHeaders>> FetchHeadersAfterAsync(uint afterUid, int limit, CancellationToken cancellationToken) =>
+            OnConnectionAsync(() => ReadHeadersAfterAsync(afterUid, limit, cancellationToken), cancellationToken);
+
+        public Task<MimeMessage> FetchMessageAsync(uint uid, CancellationToken cancellationToken) =>
+            OnConnectionAsync(() => (open ?? throw new InvalidOperationException("No folder is open.")).GetMessageAsync(new UniqueId(uid), cancellationToken), cancellationToken);
+
+        private async Task<IReadOnlyList<FolderSnapshot>> ReadStatusAsync(CancellationToken cancellationToken)
         {
             const StatusItems items = StatusItems.UidNext | StatusItems.UidValidity | StatusItems.HighestModSeq;
             var folders = new List<(FolderRole Role, IMailFolder Folder)> { (FolderRole.Inbox, client.Inbox) };
@@ -69,7 +117,7 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             return folders.Select(f => new FolderSnapshot(f.Role, f.Folder.FullName, f.Folder.UidValidity, f.Folder.UidNext?.Id ?? 0, f.Folder.HighestModSeq)).ToList();
         }
 
-        public async Task<FolderSnapshot?> OpenFolderAsync(FolderRole role, CancellationToken cancellationToken)
+        private async Task<FolderSnapshot?> SelectRoleAsync(FolderRole role, CancellationToken cancellationToken)
         {
             var folder = await FolderOfAsync(role, cancellationToken).ConfigureAwait(false);
             if (folder is null)
@@ -81,7 +129,7 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             return new FolderSnapshot(role, folder.FullName, folder.UidValidity, folder.UidNext?.Id ?? 0, folder.HighestModSeq);
         }
 
-        public async Task<IReadOnlyList<InboundHeaders>> FetchHeadersAfterAsync(uint afterUid, int limit, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<InboundHeaders>> ReadHeadersAfterAsync(uint afterUid, int limit, CancellationToken cancellationToken)
         {
             var folder = open ?? throw new InvalidOperationException("No folder is open.");
             if (folder.Count == 0)
@@ -98,9 +146,9 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             }
 
             // the structure comes in the same round trip: it tells a message that returns another one attached
-            var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Headers | MessageSummaryItems.BodyStructure, cancellationToken).ConfigureAwait(false);
+            var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Headers | MessageSummaryItems.BodyStructure | MessageSummaryItems.Size, cancellationToken).ConfigureAwait(false);
             return summaries.Where(s => s.Headers is not null).OrderBy(s => s.UniqueId.Id)
-                .Select(s => new InboundHeaders(s.UniqueId.Id, s.Headers!, CarriesMessage(s.Body))).ToList();
+                .Select(s => new InboundHeaders(s.UniqueId.Id, s.Headers!, CarriesMessage(s.Body), s.Size)).ToList();
         }
 
         private static bool CarriesMessage(BodyPart? part) => part switch
@@ -110,12 +158,6 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
             BodyPartBasic basic => basic.ContentType.IsMimeType("text", "rfc822-headers"),
             _ => false,
         };
-
-        public async Task<MimeMessage> FetchMessageAsync(uint uid, CancellationToken cancellationToken)
-        {
-            var folder = open ?? throw new InvalidOperationException("No folder is open.");
-            return await folder.GetMessageAsync(new UniqueId(uid), cancellationToken).ConfigureAwait(false);
-        }
 
         public async Task<bool> ContainsMessageIdAsync(FolderRole role, string messageId, CancellationToken cancellationToken)
         {

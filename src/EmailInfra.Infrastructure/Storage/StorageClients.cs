@@ -119,4 +119,5 @@ internal static class TableNames
     public const string WarmupDays = "WarmupDays";
     public const string AuditReports = "AuditReports";
     public const string HealthEvents = "HealthEvents";
+    public const string ConnectionStates = "ConnectionStates";
 }

@@ -9,7 +9,8 @@ public sealed class TableSuppressionList(StorageClients storage, TimeProvider ti
 {
     public async Task AddAsync(string address, string reason, string evidence, CancellationToken cancellationToken)
     {
-        var normalized = address.Trim().ToLowerInvariant();
+        // the address becomes a row key: anything that is not an address (a 2 KB string a report named) is refused here
+        var normalized = EmailAddress.Normalize(address) ?? throw new ArgumentException($"Not an address that can be suppressed: '{Shorten(address)}'.", nameof(address));
         var table = await storage.TableAsync(TableNames.Suppressions, cancellationToken).ConfigureAwait(false);
         await table.UpsertEntityAsync(
             new TableEntity(TableKey.Escape(EmailAddress.DomainOf(normalized)), TableKey.Escape(normalized))
@@ -25,10 +26,17 @@ public sealed class TableSuppressionList(StorageClients storage, TimeProvider ti
 
     public async Task<bool> IsSuppressedAsync(string address, CancellationToken cancellationToken)
     {
-        var normalized = address.Trim().ToLowerInvariant();
+        // no invalid address was ever stored; asking about one must not become a 400 from storage
+        if (EmailAddress.Normalize(address) is not { } normalized)
+        {
+            return false;
+        }
+
         var table = await storage.TableAsync(TableNames.Suppressions, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(
             TableKey.Escape(EmailAddress.DomainOf(normalized)), TableKey.Escape(normalized), cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue;
     }
+
+    private static string Shorten(string value) => value.Length > 80 ? value[..80] + "…" : value;
 }

@@ -1,7 +1,8 @@
 using System.Net.Sockets;
 using Azure;
+using EmailInfra.Core.Jobs;
 
-namespace EmailInfra.Cli.LocalMode;
+namespace EmailInfra.Infrastructure.Storage;
 
 /// <summary>Tells a storage service that cannot be reached (refused, reset, timed out, 5xx) from a request it refused.</summary>
 /// <remarks>
@@ -9,7 +10,7 @@ namespace EmailInfra.Cli.LocalMode;
 /// The SDK reports a transport failure as <see cref="RequestFailedException"/> with status 0, and, once its retries
 /// give up, as an <see cref="AggregateException"/> of those.
 /// </remarks>
-public static class StorageOutage
+public sealed class StorageOutage : IStorageOutage
 {
     public static bool IsOutage(Exception? exception) => exception switch
     {
@@ -34,4 +35,6 @@ public static class StorageOutage
 
         return inner.Message.ReplaceLineEndings(" ").Trim();
     }
+
+    bool IStorageOutage.IsOutage(Exception exception) => IsOutage(exception);
 }
