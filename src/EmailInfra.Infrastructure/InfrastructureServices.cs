@@ -26,7 +26,7 @@ public static class InfrastructureServices
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailTransportOptions>().BindConfiguration(MailTransportOptions.Section);
-        services.AddOptions<SecretStoreOptions>().BindConfiguration(SecretStoreOptions.Section);
+        services.AddOptions<SecretStoreOptions>().BindConfiguration(SecretStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StorageClients>();
         services.AddSingleton<TableMailboxStore>();
         services.AddSingleton<IMailboxStore>(sp => sp.GetRequiredService<TableMailboxStore>());
@@ -55,9 +55,21 @@ public static class InfrastructureServices
         {
             var options = sp.GetRequiredService<IOptions<SecretStoreOptions>>().Value;
             return options.KeyVaultUri is { } uri
-                ? new KeyVaultSecretStore(new SecretClient(uri, new DefaultAzureCredential()))
+                ? new SecretCache(new KeyVaultSecretStore(new SecretClient(uri, KeyVaultCredential(options))), sp.GetRequiredService<TimeProvider>(), options)
                 : new LocalSecretStore(options.LocalPath);
         });
         return services;
+    }
+
+    /// <summary>
+    /// The app's user-assigned managed identity, by its client id; without one (a developer's machine pointed at a vault),
+    /// the developer's own Azure CLI or Visual Studio sign-in.
+    /// </summary>
+    private static Azure.Core.TokenCredential KeyVaultCredential(SecretStoreOptions options)
+    {
+        var clientId = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) ? Environment.GetEnvironmentVariable("AZURE_CLIENT_ID") : options.ManagedIdentityClientId;
+        return string.IsNullOrWhiteSpace(clientId)
+            ? new DefaultAzureCredential(new DefaultAzureCredentialOptions { ExcludeManagedIdentityCredential = true })
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
     }
 }

@@ -20,11 +20,22 @@ public sealed record MailboxRegistration(
 /// <summary>Registers mailboxes: validates, stores the password as a secret, records domain, pool and mailbox.</summary>
 public sealed class MailboxRegistry(IMailboxStore mailboxes, IDomainStore domains, ISecretStore secrets, TimeProvider time)
 {
-    /// <summary>The secret name under which a mailbox's password is kept (Key Vault names allow letters, digits and '-').</summary>
+    /// <summary>
+    /// The secret name under which a mailbox's password is kept: a readable part (the address with every character Key Vault
+    /// does not allow in a name as '-') and a hash of the whole address, so two addresses never share a name
+    /// (a.b@x.com and a@b.x.com read alike) and any valid address fits Key Vault's 127 characters.
+    /// </summary>
+    /// <remarks>
+    /// Mailboxes keep the name they were registered under (<see cref="Mailbox.SecretName"/>), so secrets named by an
+    /// earlier scheme keep working; registering such a mailbox again moves its password to its own name.
+    /// </remarks>
     public static string SecretNameFor(string address)
     {
-        var chars = address.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
-        return "mailbox-" + new string(chars);
+        ArgumentNullException.ThrowIfNull(address);
+        var normalized = address.Trim().ToLowerInvariant();
+        var readable = new string(normalized.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').Take(64).ToArray());
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(normalized)))[..32];
+        return $"mailbox-{readable}-{hash}";
     }
 
     public async Task<Mailbox> RegisterAsync(MailboxRegistration registration, CancellationToken cancellationToken)

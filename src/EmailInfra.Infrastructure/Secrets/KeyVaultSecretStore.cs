@@ -4,7 +4,7 @@ using EmailInfra.Core.Secrets;
 
 namespace EmailInfra.Infrastructure.Secrets;
 
-/// <summary>Secrets in Azure Key Vault, reached with the app's managed identity.</summary>
+/// <summary>Secrets in Azure Key Vault, reached with the app's managed identity (read through a <see cref="SecretCache"/>).</summary>
 public sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
 {
     public async Task<string> GetAsync(string name, CancellationToken cancellationToken)
@@ -31,6 +31,20 @@ public sealed class SecretStoreOptions
 
     /// <summary>Key Vault URI (https://NAME.vault.azure.net/). When set, secrets live there.</summary>
     public Uri? KeyVaultUri { get; set; }
+
+    /// <summary>
+    /// Client id of the user-assigned managed identity that reads Key Vault (AZURE_CLIENT_ID, as infra sets it, when this is
+    /// empty). Named explicitly so the app never picks another credential from its environment.
+    /// </summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>How long a secret read from Key Vault is used before it is read again.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan CacheFor { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the last value read is used while Key Vault cannot be read (throttled, unreachable).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan StaleFor { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Directory of the local secret store, used when no Key Vault is configured.</summary>
     public string LocalPath { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".emailinfra", "secrets");

@@ -23,11 +23,32 @@ public class EmailAddressTests
         Assert.Null(EmailAddress.Normalize(input));
 
     [Fact]
-    public void SecretNameFor_Address_UsesOnlyKeyVaultSafeCharacters()
+    public void SecretNameFor_Address_ReadableAndOnlyKeyVaultSafeCharacters()
     {
         var name = MailboxRegistry.SecretNameFor("First.Last+x@Alpha.test");
-        Assert.Equal("mailbox-first-last-x-alpha-test", name);
+        Assert.StartsWith("mailbox-first-last-x-alpha-test-", name, StringComparison.Ordinal);
+        Assert.Equal(name, MailboxRegistry.SecretNameFor("first.last+x@alpha.test"));
         Assert.All(name, c => Assert.True(char.IsAsciiLetterOrDigit(c) || c == '-'));
+    }
+
+    [Theory]
+    [InlineData("a.b@x.com", "a@b.x.com")]
+    [InlineData("a-b@x.com", "a.b@x.com")]
+    [InlineData("a+b@x.com", "a_b@x.com")]
+    public void SecretNameFor_AddressesThatReadAlike_GetTheirOwnNames(string one, string other) =>
+        Assert.NotEqual(MailboxRegistry.SecretNameFor(one), MailboxRegistry.SecretNameFor(other));
+
+    [Fact]
+    public void SecretNameFor_LongestValidAddresses_FitKeyVaultsLimit()
+    {
+        // 64-octet local part and a domain filling the rest of RFC 5321's 254: distinct past the readable part
+        var local = new string('l', 64);
+        var domain = string.Join('.', Enumerable.Repeat(new string('d', 61), 3)) + ".example";
+        var address = $"{local}@{domain}"[..254];
+        Assert.NotNull(EmailAddress.Normalize(address));
+        var names = new[] { address, address[..^1] + "f", address[..^1] + "g" }.Select(MailboxRegistry.SecretNameFor).ToList();
+        Assert.All(names, n => Assert.InRange(n.Length, 1, 127));
+        Assert.Equal(3, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
     }
 
     [Fact]
