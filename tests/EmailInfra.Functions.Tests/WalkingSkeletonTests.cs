@@ -140,7 +140,7 @@ public class WalkingSkeletonTests
         Assert.Equal(1, results.Count(r => r == SendJobResult.Sent));
         Assert.Equal(SendJobResult.AlreadyDone, third);
         var id = (await rig.Get<ISendLedger>().GetAsync(entry.Key, default))!.MessageId!;
-        await Task.Delay(1000);
+        await RigMail.WaitUntilDeliveredAsync(Carol);
         Assert.Single(await RigMail.FindAsync(Carol, SearchQuery.HeaderContains("Message-ID", id)));
         Assert.Equal(1, (await rig.Get<IMetricsStore>().GetAsync(Alice, entry.Key.Day, default))[MailboxMetric.Sent]);
     }

@@ -57,6 +57,35 @@ public static class RigMail
         await client.DisconnectAsync(true);
     }
 
+    /// <summary>
+    /// Waits until Postfix's queues (incoming, active, deferred) hold no message for <paramref name="recipient"/>: from
+    /// then on, everything submitted for it before the call has been delivered or bounced, so a test can assert that
+    /// nothing more arrives without waiting "long enough".
+    /// </summary>
+    public static async Task WaitUntilDeliveredAsync(string recipient, TimeSpan? timeout = null)
+    {
+        var config = Path.Combine(Rig.RigDir ?? throw new InvalidOperationException("rig directory unknown"), "mail", "postfix");
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("postqueue", ["-c", config, "-j"]) { RedirectStandardOutput = true };
+            using var list = System.Diagnostics.Process.Start(start)!;
+            var output = await list.StandardOutput.ReadToEndAsync();
+            await list.WaitForExitAsync();
+            Assert.Equal(0, list.ExitCode);
+            var pending = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+                .Any(m => m.GetProperty("recipients").EnumerateArray().Any(r => string.Equals(r.GetProperty("address").GetString(), recipient, StringComparison.OrdinalIgnoreCase)));
+            if (!pending)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"mail for {recipient} still in Postfix's queue");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Empties a folder of a rig mailbox: a test's precondition, since rig mailboxes outlive test runs on a developer's machine.</summary>
     public static async Task ClearAsync(string user, string folder = "INBOX")
     {

@@ -149,12 +149,12 @@ public sealed class OutboundDispatcher(
 
 internal static partial class OutboundLog
 {
-    [LoggerMessage(3001, LogLevel.Information, "Outbound {RequestId} of pool {Pool} assigned to {Mailbox}")]
+    [LoggerMessage(1101, LogLevel.Information, "Outbound {RequestId} of pool {Pool} assigned to {Mailbox}")]
     public static partial void Assigned(ILogger logger, string pool, string requestId, string mailbox);
 
-    [LoggerMessage(3002, LogLevel.Warning, "Outbound {RequestId} of pool {Pool} rejected: recipient {Reason}")]
+    [LoggerMessage(1102, LogLevel.Warning, "Outbound {RequestId} of pool {Pool} rejected: recipient {Reason}")]
     public static partial void Rejected(ILogger logger, string pool, string requestId, string reason);
 
-    [LoggerMessage(3003, LogLevel.Warning, "Outbound {RequestId}: no healthy mailbox of pool {Pool} has capacity left today; waiting")]
+    [LoggerMessage(1103, LogLevel.Warning, "Outbound {RequestId}: no healthy mailbox of pool {Pool} has capacity left today; waiting")]
     public static partial void NoCapacity(ILogger logger, string pool, string requestId);
 }

@@ -120,6 +120,10 @@ public class SoakTests(ITestOutputHelper output)
         output.WriteLine($"rows: {done.Count} ({string.Join(", ", byState)}); {done.Count(e => e.Reason?.StartsWith("found in", StringComparison.Ordinal) == true)} decided by a Message-ID lookup after a kill");
         output.WriteLine($"Sent copies: {done.Count(e => e.SentCopy == SentCopyState.Stored)} stored, {done.Count(e => e.SentCopy == SentCopyState.Abandoned)} abandoned");
         output.WriteLine($"deliveries: {once} exactly once, {twice} more than once, {missing} missing; {clock.Elapsed.TotalMinutes:F1} min in all");
+        foreach (var odd in done.Where(e => e.State != SendState.Sent).Take(5))
+        {
+            output.WriteLine($"not sent: {odd.Key.Mailbox}/{odd.Key.SendId} {odd.State}: {odd.Reason} {odd.SmtpReply}");
+        }
 
         Assert.True(kills >= Kills, $"only {kills} kills");
         Assert.True(azuriteRestarted && dovecotRestarted, "a restart did not happen");
