@@ -470,7 +470,11 @@ CONF
 
 # OpenDKIM signs what the submission ports accept for alpha/beta/gamma.test with the key of rig._domainkey
 start_dkim() {
-  if [ -f "$DKIM/opendkim.pid" ]; then kill "$(cat "$DKIM/opendkim.pid")" 2>/dev/null || true; sleep 0.5; fi
+  if [ -f "$DKIM/opendkim.pid" ]; then kill "$(cat "$DKIM/opendkim.pid")" 2>/dev/null || true; fi
+  # the old daemon may take a moment to let go of its port: a new one started meanwhile fails to bind, and the port
+  # check below would be answered by the old one, which then exits (every submission then gets 454 4.3.0)
+  for _ in $(seq 1 50); do port_free "$DKIM_PORT" && break; sleep 0.2; done
+  port_free "$DKIM_PORT" || { log "port $DKIM_PORT is in use by another process; stop it"; return 1; }
   rm -rf "$DKIM"; mkdir -p "$DKIM"
   cp "$DNS/dkim-rig.key" "$DKIM/rig.key"
   : > "$DKIM/keytable"; : > "$DKIM/signingtable"

@@ -75,11 +75,27 @@ public class MailKitMailboxReaderTests
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Open_WrongPassword_Throws()
+    public async Task Open_WrongPassword_ReportedAsCredentialsRefused()
     {
         Rig.Require(RigService.Mail);
         await using var rig = new RigServices();
-        await Assert.ThrowsAsync<MailKit.Security.AuthenticationException>(() =>
+        var refused = await Assert.ThrowsAsync<MailboxUnreachableException>(() =>
             rig.Get<IMailboxReader>().OpenAsync(Bob, new MailboxCredentials("bob@alpha.test", "nope"), default));
+        Assert.True(refused.CredentialsRefused);
+        Assert.IsType<MailKit.Security.AuthenticationException>(refused.InnerException);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Open_NothingListening_ReportedAsUnreachable()
+    {
+        Rig.Require(RigService.Mail);
+        await using var rig = new RigServices();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var refused = await Assert.ThrowsAsync<MailboxUnreachableException>(() =>
+            rig.Get<IMailboxReader>().OpenAsync(Bob with { Imap = Bob.Imap with { Port = port } }, new MailboxCredentials("bob@alpha.test", "bob-pw"), default));
+        Assert.False(refused.CredentialsRefused);
     }
 }
