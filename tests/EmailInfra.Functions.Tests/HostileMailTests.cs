@@ -166,7 +166,7 @@ public class HostileMailTests
         Rig.Require(RigService.Azurite, RigService.Mail, RigService.Dns);
         await using var rig = new RigServices();
         const string mailbox = "m03@gamma.test";
-        var closed = ClosedPort();
+        var closed = LoopbackPorts.Free();
         var healthy = await rig.RegisterRigMailboxAsync(mailbox);
         await rig.Get<IMailboxStore>().UpsertAsync(healthy with { Imap = healthy.Imap with { Port = closed } }, default);
         var poller = rig.Get<PollHandler>();
@@ -191,15 +191,5 @@ public class HostileMailTests
         await rig.Get<Core.Secrets.ISecretStore>().SetAsync(healthy.SecretName, "not-the-password", default);
         await poller.HandleAsync(PollJob.For("rig", mailbox), default);
         Assert.Equal(ConnectionStatus.CredentialsRefused, (await connections.GetAsync(mailbox, MailProtocol.Imap, default))!.Status);
-    }
-
-    /// <summary>A loopback port nothing listens on (taken from the OS, then released).</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

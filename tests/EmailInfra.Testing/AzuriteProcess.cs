@@ -41,7 +41,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         var executable = Find() ?? throw new InvalidOperationException("no Azurite in tools/azurite; run scripts/rig.sh install");
         var dataDir = Path.Combine(Path.GetTempPath(), "emailinfra-tests", "azurite-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
-        var azurite = new AzuriteProcess(executable, dataDir, FreePort(), FreePort(), FreePort());
+        var azurite = new AzuriteProcess(executable, dataDir, LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         await azurite.StartAgainAsync();
         return azurite;
     }
@@ -131,13 +131,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitForPortAsync(int port)

@@ -53,21 +53,12 @@ public class NeverTwiceTests
         }
     }
 
-    private static int RefusingPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     [Fact(Timeout = 90_000)]
     public async Task ImapRefusingRightAfterSmtpAcceptance_RowSent_OneDelivery_CopyStoredOnceImapAnswers()
     {
         Rig.Require(RigService.Azurite, RigService.Mail, RigService.Dns);
         await using var rig = NewRig();
-        await rig.RegisterRigMailboxAsync(Alice, imap: new MailServerEndpoint(Rig.Host, RefusingPort(), TlsMode.None));
+        await rig.RegisterRigMailboxAsync(Alice, imap: new MailServerEndpoint(Rig.Host, LoopbackPorts.Free(), TlsMode.None));
         var entry = await rig.Get<SendScheduler>().ScheduleAsync(new SendRequest(Alice, External, SendKind.Warmup), default);
 
         Assert.Equal(SendJobResult.Sent, await HandleAsync(rig, entry));

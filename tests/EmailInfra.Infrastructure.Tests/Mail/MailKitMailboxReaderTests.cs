@@ -90,10 +90,7 @@ public class MailKitMailboxReaderTests
     {
         Rig.Require(RigService.Mail);
         await using var rig = new RigServices();
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPorts.Free();
         var refused = await Assert.ThrowsAsync<MailboxUnreachableException>(() =>
             rig.Get<IMailboxReader>().OpenAsync(Bob with { Imap = Bob.Imap with { Port = port } }, new MailboxCredentials("bob@alpha.test", "bob-pw"), default));
         Assert.False(refused.CredentialsRefused);
