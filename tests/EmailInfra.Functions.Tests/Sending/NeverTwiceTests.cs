@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Sending;
 using EmailInfra.Testing;
