@@ -382,7 +382,7 @@ public static class EmailInfraCommand
             }
             else
             {
-                Console.WriteLine($"ramp for {n} mailboxes: start {policy.StartVolume}/day, +{policy.DailyIncrement} per green day, target {policy.Target}, weekend x{policy.WeekendFactor}, replies {policy.ReplyRate:P0}, then {policy.MaintenanceVolume}/day");
+                Console.WriteLine($"ramp for {n} mailboxes: start {policy.StartVolume}/day, +{policy.DailyIncrement} per green working day (held over weekends), target {policy.Target}, weekend x{policy.WeekendFactor}, replies {policy.ReplyRate:P0}, then {policy.MaintenanceVolume}/day");
                 Console.WriteLine($"{"DAY",4} {"DATE",-10} {"WEEKDAY",-9} {"PER MAILBOX",11} {"POOL",7} {"REPLIES",7}  PHASE");
                 foreach (var r in rows)
                 {

@@ -14,7 +14,7 @@ public sealed class RampPolicy
     /// <summary>Warm-up emails on the first day.</summary>
     public int StartVolume { get; set; } = 2;
 
-    /// <summary>Added per green day.</summary>
+    /// <summary>Added per green day that leads into a working day (the base holds over the weekend).</summary>
     public int DailyIncrement { get; set; } = 2;
 
     /// <summary>Daily warm-up volume at which the ramp is complete.</summary>
@@ -107,8 +107,14 @@ public static class Ramp
         return bounce >= policy.HardBounceAmber || complaint >= policy.ComplaintAmber || junk >= policy.JunkAmber ? DayHealth.Amber : DayHealth.Green;
     }
 
-    /// <summary>The base volume for the next day: grows on green, holds on amber, steps back on red; maintenance once the target was reached.</summary>
-    public static int NextVolume(int current, DayHealth health, bool targetReached, RampPolicy policy)
+    /// <summary>The base volume for the day after <paramref name="day"/>: grows on green, holds on amber, steps back on red; maintenance once the target was reached.</summary>
+    /// <remarks>
+    /// Growth is earned on the way into a working day only. A green Friday leaves the base as it is over the weekend, and a
+    /// green Sunday grows it for Monday; so a working day exceeds the previous working day by at most one increment, five
+    /// increments a week, and the lighter weekend days never inflate Monday (before, the base grew on Saturday and Sunday
+    /// too and Monday could double Sunday and far exceed Friday).
+    /// </remarks>
+    public static int NextVolume(int current, DayHealth health, bool targetReached, RampPolicy policy, DateOnly day)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (targetReached)
@@ -118,6 +124,7 @@ public static class Ramp
 
         var next = health switch
         {
+            DayHealth.Green when IsWeekend(day.AddDays(1)) => current,
             DayHealth.Green => current + policy.DailyIncrement,
             DayHealth.Amber => current,
             _ => (int)Math.Floor(current * policy.StepBackFactor),
@@ -125,12 +132,14 @@ public static class Ramp
         return Math.Clamp(next, Math.Min(policy.StartVolume, 1), policy.Target);
     }
 
+    /// <summary>Saturday and Sunday: the lighter days.</summary>
+    public static bool IsWeekend(DateOnly day) => day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+
     /// <summary>The volume actually planned on a date: weekends lighter, never zero, never above the mailbox's cap.</summary>
     public static int VolumeOn(DateOnly day, int baseVolume, int outboundPlanned, RampPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var weekend = day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-        var volume = weekend ? Math.Max(1, (int)Math.Round(baseVolume * policy.WeekendFactor, MidpointRounding.AwayFromZero)) : baseVolume;
+        var volume = IsWeekend(day) ? Math.Max(1, (int)Math.Round(baseVolume * policy.WeekendFactor, MidpointRounding.AwayFromZero)) : baseVolume;
         return Math.Max(0, Math.Min(volume, policy.DailyCap - outboundPlanned));
     }
 }

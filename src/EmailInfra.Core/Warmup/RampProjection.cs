@@ -18,7 +18,7 @@ public static class RampProjection
             var volume = Ramp.VolumeOn(date, baseVolume, 0, policy);
             result.Add(new RampDay(d + 1, date, volume, volume * mailboxes, (int)Math.Round(volume * mailboxes * policy.ReplyRate), reached));
             reached |= baseVolume >= policy.Target;
-            baseVolume = Ramp.NextVolume(baseVolume, DayHealth.Green, reached, policy);
+            baseVolume = Ramp.NextVolume(baseVolume, DayHealth.Green, reached, policy, date);
         }
 
         return result;

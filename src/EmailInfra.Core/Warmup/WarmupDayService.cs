@@ -208,7 +208,7 @@ public sealed class WarmupDayService(
 
         // Growth needs evidence: a day without sends, or stopped by an operator, holds the volume (but a red day still steps back).
         var hold = signals.Sent == 0 || (request.Stopped && health != DayHealth.Red);
-        var next = hold ? record.BaseVolume : Ramp.NextVolume(record.BaseVolume, health, reached, policy);
+        var next = hold ? record.BaseVolume : Ramp.NextVolume(record.BaseVolume, health, reached, policy, input.Day);
         var outcome = request.Stopped ? "stopped" : record.Planned == 0 ? record.Outcome : "completed";
         var summarised = record with
         {

@@ -20,12 +20,22 @@ public class RampTests
     [Fact]
     public void NextVolume_GreenGrows_AmberHolds_RedStepsBack_TargetBounds()
     {
-        Assert.Equal(12, Ramp.NextVolume(10, DayHealth.Green, false, Policy));
-        Assert.Equal(10, Ramp.NextVolume(10, DayHealth.Amber, false, Policy));
-        Assert.Equal(5, Ramp.NextVolume(10, DayHealth.Red, false, Policy));
-        Assert.Equal(40, Ramp.NextVolume(39, DayHealth.Green, false, Policy));
-        Assert.Equal(1, Ramp.NextVolume(1, DayHealth.Red, false, Policy));
-        Assert.Equal(Policy.MaintenanceVolume, Ramp.NextVolume(40, DayHealth.Green, true, Policy));
+        var tuesday = new DateOnly(2026, 12, 1);
+        Assert.Equal(12, Ramp.NextVolume(10, DayHealth.Green, false, Policy, tuesday));
+        Assert.Equal(10, Ramp.NextVolume(10, DayHealth.Amber, false, Policy, tuesday));
+        Assert.Equal(5, Ramp.NextVolume(10, DayHealth.Red, false, Policy, tuesday));
+        Assert.Equal(40, Ramp.NextVolume(39, DayHealth.Green, false, Policy, tuesday));
+        Assert.Equal(1, Ramp.NextVolume(1, DayHealth.Red, false, Policy, tuesday));
+        Assert.Equal(Policy.MaintenanceVolume, Ramp.NextVolume(40, DayHealth.Green, true, Policy, tuesday));
+    }
+
+    [Fact]
+    public void NextVolume_GreenFridayAndSaturdayHold_GreenSundayGrowsMonday()
+    {
+        Assert.Equal(10, Ramp.NextVolume(10, DayHealth.Green, false, Policy, new DateOnly(2026, 12, 4)));
+        Assert.Equal(10, Ramp.NextVolume(10, DayHealth.Green, false, Policy, new DateOnly(2026, 12, 5)));
+        Assert.Equal(12, Ramp.NextVolume(10, DayHealth.Green, false, Policy, new DateOnly(2026, 12, 6)));
+        Assert.Equal(5, Ramp.NextVolume(10, DayHealth.Red, false, Policy, new DateOnly(2026, 12, 5))); // a red weekend still steps back
     }
 
     [Fact]
