@@ -16,6 +16,8 @@ param warmupSchedule string = '0 */5 * * * *'
 param auditSchedule string = '0 0 6 * * *'
 @description('NCRONTAB schedule of the sweep that queues again unfinished sends whose job was lost.')
 param sweepSchedule string = '0 */15 * * * *'
+@description('NCRONTAB (six fields) of the timer that evaluates the health rules over every mailbox, domain and pool.')
+param healthSchedule string = '0 */15 * * * *'
 
 @description('Upper bound of instances; the send caps hold at any count, this bounds cost.')
 param maximumInstanceCount int = 40
@@ -69,6 +71,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'PollSchedule', value: pollSchedule }
         { name: 'WarmupSchedule', value: warmupSchedule }
         { name: 'AuditSchedule', value: auditSchedule }
+        { name: 'HealthSchedule', value: healthSchedule }
         { name: 'SweepSchedule', value: sweepSchedule }
         // the physical queue names: the queue triggers bind these settings and the producers read them (one name, both sides)
         { name: 'SendJobsQueue', value: 'send-jobs' }

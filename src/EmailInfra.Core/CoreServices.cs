@@ -1,4 +1,5 @@
 using EmailInfra.Core.Domains.Authentication;
+using EmailInfra.Core.Health;
 using EmailInfra.Core.Inbox;
 using EmailInfra.Core.Mailboxes;
 using EmailInfra.Core.Sending;
@@ -40,6 +41,10 @@ public static class CoreServices
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
         services.AddSingleton(sp => new DomainAuditor(sp.GetRequiredService<IDnsRecords>(), sp.GetRequiredService<IOptions<AuditOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DomainAuditService>();
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
+        services.AddSingleton(sp => sp.GetRequiredService<RuleFileValidation>().HealthRulesFor(sp.GetRequiredService<IOptions<HealthOptions>>().Value));
+        services.AddSingleton<HealthService>();
         return services;
     }
 }

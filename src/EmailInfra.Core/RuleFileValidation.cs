@@ -1,3 +1,4 @@
+using EmailInfra.Core.Health;
 using EmailInfra.Core.Inbox;
 using EmailInfra.Core.Sending;
 using Microsoft.Extensions.Options;
@@ -5,15 +6,17 @@ using Microsoft.Extensions.Options;
 namespace EmailInfra.Core;
 
 /// <summary>
-/// Loads the rules files the settings name (sending limits, bounce rules) when the options are validated, so a file that
+/// Loads the rules files the settings name (sending limits, bounce rules, health rules) when the options are validated, so a file that
 /// is missing or wrong stops the host at start with the file and key named, not the first send or poll that needs it.
 /// The built-in rules are not loaded here: they are checked by the tests and parsed when first used.
 /// </summary>
-public sealed class RuleFileValidation : IValidateOptions<SendingOptions>, IValidateOptions<PollingOptions>
+public sealed class RuleFileValidation : IValidateOptions<SendingOptions>, IValidateOptions<PollingOptions>, IValidateOptions<HealthOptions>
 {
     // the files read while validating, handed to the services rather than parsed (and their regexes compiled) again
     private Loaded<SendingLimits>? limits;
     private Loaded<BounceRules>? bounceRules;
+    private Loaded<HealthRules>? healthRules;
+    private HealthRules? builtInHealthRules;
 
     public ValidateOptionsResult Validate(string? name, SendingOptions options) =>
         string.IsNullOrWhiteSpace(options.LimitsFile) ? ValidateOptionsResult.Success
@@ -22,6 +25,17 @@ public sealed class RuleFileValidation : IValidateOptions<SendingOptions>, IVali
     public ValidateOptionsResult Validate(string? name, PollingOptions options) =>
         string.IsNullOrWhiteSpace(options.BounceRulesFile) ? ValidateOptionsResult.Success
             : Check($"{PollingOptions.Section}:{nameof(PollingOptions.BounceRulesFile)}", () => BounceRulesFor(options));
+
+    public ValidateOptionsResult Validate(string? name, HealthOptions options) =>
+        string.IsNullOrWhiteSpace(options.RulesFile) ? ValidateOptionsResult.Success
+            : Check($"{HealthOptions.Section}:{nameof(HealthOptions.RulesFile)}", () => HealthRulesFor(options));
+
+    /// <summary>The health rules the options name: the built-in ones, or the named file's (read once).</summary>
+    public HealthRules HealthRulesFor(HealthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.IsNullOrWhiteSpace(options.RulesFile) ? builtInHealthRules ??= HealthRules.Default() : Read(ref healthRules, options.RulesFile, HealthRules.Load);
+    }
 
     /// <summary>The sending limits the options name: the built-in ones, or the named file's (read once).</summary>
     public SendingLimits SendingLimitsFor(SendingOptions options)

@@ -35,6 +35,7 @@ public static class InfrastructureServices
         services.AddSingleton<IMetricsStore, TableMetricsStore>();
         services.AddSingleton<ISyncStateStore, TableSyncStateStore>();
         services.AddSingleton<IConnectionStates, TableConnectionStates>();
+        services.AddSingleton<EmailInfra.Core.Health.IHealthStates, TableHealthStates>();
         services.AddSingleton<IStorageOutage, StorageOutage>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IJobQueue, StorageJobQueue>();

@@ -23,6 +23,7 @@ internal static class CliEnvironment
             ["PollSchedule"] = "0 0 0 1 1 *",
             ["WarmupSchedule"] = "0 0 0 1 1 *",
             ["AuditSchedule"] = "0 0 0 1 1 *",
+            ["HealthSchedule"] = "0 0 0 1 1 *",
             ["SweepSchedule"] = "0 0 0 1 1 *",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())

@@ -103,6 +103,15 @@ public class FunctionMetadataTests
     }
 
     [Fact]
+    public void EvaluateHealth_TimerReadsHealthSchedule_WhichTheExampleSetsToAValidNcrontab()
+    {
+        var trigger = Trigger(nameof(EvaluateHealthFunction.EvaluateHealth));
+        Assert.Equal($"%{TimerSchedules.HealthSchedule}%", trigger.GetProperty("schedule").GetString());
+        var schedule = Settings.GetProperty(TimerSchedules.HealthSchedule).GetString()!;
+        Assert.NotNull(CronExpression.Parse(schedule, CronFormat.IncludeSeconds).GetNextOccurrence(DateTime.UtcNow));
+    }
+
+    [Fact]
     public void SweepStrandedSends_TimerReadsSweepSchedule_WhichTheExampleSetsToAValidNcrontab()
     {
         var trigger = Trigger(nameof(SweepStrandedSendsFunction.SweepStrandedSends));

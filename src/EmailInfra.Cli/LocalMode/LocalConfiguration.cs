@@ -16,6 +16,7 @@ public static class LocalConfiguration
         ["PollSchedule"] = "0 */5 * * * *",
         ["WarmupSchedule"] = "0 */5 * * * *",
         ["AuditSchedule"] = "0 0 6 * * *",
+        ["HealthSchedule"] = "0 */15 * * * *",
         ["SweepSchedule"] = "0 */15 * * * *",
 
         // the in-memory engine delivers control events when a timer fires: look for them every minute

@@ -59,6 +59,8 @@ public static class LocalHost
                 sp.GetRequiredService<Core.Domains.Authentication.DomainAuditService>().AuditAllAsync(
                     sp.GetRequiredService<IOptions<Core.Domains.Authentication.AuditOptions>>().Value.Selectors.ToList(), ct));
 
+            AddTimer(builder.Services, configuration, TimerSchedules.HealthSchedule, (sp, ct) => sp.GetRequiredService<Core.Health.HealthService>().EvaluateAllAsync(ct));
+
             // Warm-up days run on the Durable Task engine in memory: a restart loses only the in-flight orchestrations, and the
             // next timer pass restarts today's days, whose plans are already in the ledger (see README, local mode).
             builder.Services.AddInMemoryDurableTask(r => r.AddWarmupTasks());

@@ -12,4 +12,7 @@ public interface IDomainStore
 
     /// <summary>Adds the domain if it is not there yet; an existing row is left as it is.</summary>
     Task EnsureAsync(SendingDomain domain, CancellationToken cancellationToken);
+
+    /// <summary>Writes the domain as given (retiring it, for one).</summary>
+    Task UpsertAsync(SendingDomain domain, CancellationToken cancellationToken);
 }

@@ -310,7 +310,9 @@ public sealed class PollHandler(
             }
 
             var metric = recipient.IsHard ? MailboxMetric.HardBounces : MailboxMetric.SoftBounces;
-            await metrics.CountOnceAsync(entry.Key.Mailbox, entry.Key.Day, metric, $"bounce|{entry.MessageId}|{recipient.Address}", cancellationToken).ConfigureAwait(false);
+            // by provider and by reason too: health rules act on one provider's refusals of the sender (blocked, spamdetected, ...)
+            string[] breakdowns = entry.Provider is { } provider ? [MetricBreakdown.ByProvider(metric, provider), MetricBreakdown.ByReason(recipient.Reason, provider)] : [];
+            await metrics.CountOnceAsync(entry.Key.Mailbox, entry.Key.Day, metric, $"bounce|{entry.MessageId}|{recipient.Address}", breakdowns, cancellationToken).ConfigureAwait(false);
             if (recipient.IsHard)
             {
                 await suppressions.AddAsync(recipient.Address, "hard-bounce " + recipient.Status, entry.MessageId ?? string.Empty, cancellationToken).ConfigureAwait(false);
@@ -472,7 +474,8 @@ public sealed class PollHandler(
             var key = "placement|" + verdict.MessageId;
             var today = Today();
             await metrics.CountOnceAsync(mailbox.Address, today, inInbox ? MailboxMetric.ReceivedInbox : MailboxMetric.ReceivedJunk, key, cancellationToken).ConfigureAwait(false);
-            await metrics.CountOnceAsync(sent.Key.Mailbox, sent.Key.Day, inInbox ? MailboxMetric.PlacedInbox : MailboxMetric.PlacedJunk, key, cancellationToken).ConfigureAwait(false);
+            var placed = inInbox ? MailboxMetric.PlacedInbox : MailboxMetric.PlacedJunk;
+            await metrics.CountOnceAsync(sent.Key.Mailbox, sent.Key.Day, placed, key, MetricBreakdown.For(placed, sent.Provider), cancellationToken).ConfigureAwait(false);
             await CountAuthenticationAsync(sent, item.Headers, verdict.MessageId, cancellationToken).ConfigureAwait(false);
             InboxLog.WarmupPlaced(logger, mailbox.Address, sent.Key.Mailbox, folder.Name);
             await AnswerOrCountReplyAsync(mailbox, sent, cancellationToken).ConfigureAwait(false);

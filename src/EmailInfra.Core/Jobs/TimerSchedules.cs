@@ -14,4 +14,7 @@ public static class TimerSchedules
 
     /// <summary>When every sending domain's DNS is audited (daily by default).</summary>
     public const string AuditSchedule = "AuditSchedule";
+
+    /// <summary>When the health rules are evaluated over every mailbox, domain and pool (every 15 minutes by default).</summary>
+    public const string HealthSchedule = "HealthSchedule";
 }

@@ -34,6 +34,8 @@ public enum MailboxState
 /// The password is never held here: <see cref="SecretName"/> names it in the secret store. <see cref="AppendToSent"/> is set
 /// for servers that do not keep submitted mail (most self-run SMTP); Gmail and Microsoft 365 keep it themselves.
 /// <see cref="StateReason"/> says why the state was last changed by the system (e.g. credentials refused).
+/// <see cref="ThrottleFactor"/> and <see cref="RampHeld"/> are the health engine's verdict as the senders read it: the share of
+/// the usual caps a throttled mailbox may use, and whether its warm-up volume may grow.
 /// </remarks>
 public sealed record Mailbox(
     string Address,
@@ -45,7 +47,9 @@ public sealed record Mailbox(
     MailboxState State,
     DateTimeOffset CreatedAt,
     bool AppendToSent = false,
-    string? StateReason = null)
+    string? StateReason = null,
+    double ThrottleFactor = 1.0,
+    bool RampHeld = false)
 {
     /// <summary>The domain part of the address, lower case.</summary>
     public string Domain => EmailAddress.DomainOf(Address);

@@ -51,9 +51,12 @@ public enum MailboxMetric
     Unverified,
 }
 
-/// <summary>One mailbox's counters for one day.</summary>
+/// <summary>One mailbox's counters for one day, with their breakdowns (see <see cref="MetricBreakdown"/>).</summary>
 public sealed record DailyMetrics(string Mailbox, DateOnly Day, IReadOnlyDictionary<MailboxMetric, long> Counts)
 {
+    /// <summary>Counts of a metric by a dimension, keyed as <see cref="MetricBreakdown"/> names them (e.g. sent to each recipient provider).</summary>
+    public IReadOnlyDictionary<string, long> Breakdown { get; init; } = new Dictionary<string, long>();
+
     public long this[MailboxMetric metric] => Counts.TryGetValue(metric, out var n) ? n : 0;
 }
 
@@ -62,9 +65,16 @@ public interface IMetricsStore
 {
     /// <summary>Adds one to the metric unless an event with this key was already counted for the mailbox and day, under any metric; returns whether it counted.</summary>
     /// <remarks>The marker and the increment are written in one atomic batch, so a crash can neither lose nor double a count.</remarks>
-    Task<bool> CountOnceAsync(string mailbox, DateOnly day, MailboxMetric metric, string eventKey, CancellationToken cancellationToken);
+    Task<bool> CountOnceAsync(string mailbox, DateOnly day, MailboxMetric metric, string eventKey, CancellationToken cancellationToken) =>
+        CountOnceAsync(mailbox, day, metric, eventKey, [], cancellationToken);
+
+    /// <summary>As above, and adds one to each breakdown (<see cref="MetricBreakdown"/> keys) in the same write: the event counts once for all of them.</summary>
+    Task<bool> CountOnceAsync(string mailbox, DateOnly day, MailboxMetric metric, string eventKey, IReadOnlyList<string> breakdowns, CancellationToken cancellationToken);
 
     Task<DailyMetrics> GetAsync(string mailbox, DateOnly day, CancellationToken cancellationToken);
+
+    /// <summary>The mailbox's days from <paramref name="first"/> to <paramref name="last"/> (inclusive) that have any count, oldest first.</summary>
+    Task<IReadOnlyList<DailyMetrics>> GetRangeAsync(string mailbox, DateOnly first, DateOnly last, CancellationToken cancellationToken);
 }
 
 /// <summary>Recipients never to be sent to again, with the reason.</summary>

@@ -1,3 +1,4 @@
+using EmailInfra.Core.Health;
 using EmailInfra.Core.Jobs;
 using EmailInfra.Core.Mailboxes;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed class OutboundDispatcher(
     RecipientCheck recipients,
     ISendLedger ledger,
     IJobQueue queue,
+    IHealthStates health,
     TimeProvider time,
     ILogger<OutboundDispatcher> logger)
 {
@@ -105,7 +107,16 @@ public sealed class OutboundDispatcher(
     private async Task<Mailbox?> ChooseAsync(OutboundRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var pool = await mailboxes.ListPoolAsync(request.PoolId, cancellationToken).ConfigureAwait(false);
-        var candidates = pool.Where(m => m.State == MailboxState.Healthy && (request.Mailbox is null || m.Address == request.Mailbox)).ToList();
+        // outbound goes through warmed mailboxes only: healthy ones, and throttled ones that were healthy, at their reduced cap
+        var candidates = new List<Mailbox>();
+        foreach (var m in pool.Where(m => m.State is MailboxState.Healthy or MailboxState.Throttled && (request.Mailbox is null || m.Address == request.Mailbox)))
+        {
+            if (m.State == MailboxState.Healthy || (await health.GetAsync(HealthScope.Mailbox(m.Address), cancellationToken).ConfigureAwait(false))?.ResumeState == MailboxState.Healthy)
+            {
+                candidates.Add(m);
+            }
+        }
+
         // Today's load is every row planned for the mailbox today (sent or not yet), so a burst of dispatches spreads out
         // before any of them has been sent.
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -118,12 +129,14 @@ public sealed class OutboundDispatcher(
 
         var usedByDomain = candidates.GroupBy(m => m.Domain).ToDictionary(g => g.Key, g => g.Sum(m => used[m.Address]), StringComparer.Ordinal);
         return candidates
-            .Where(m => used[m.Address] < limits.Mailbox.DailyCap)
-            .OrderByDescending(m => limits.Mailbox.DailyCap - used[m.Address])
+            .Where(m => used[m.Address] < CapOf(m))
+            .OrderByDescending(m => CapOf(m) - used[m.Address])
             .ThenBy(m => usedByDomain[m.Domain])
             .ThenBy(_ => Random.Shared.Next())
             .FirstOrDefault();
     }
+
+    private int CapOf(Mailbox m) => SendCapacity.Share(limits.Mailbox.DailyCap, m.State == MailboxState.Throttled ? m.ThrottleFactor : 1.0);
 
     private async Task PlanSendAsync(OutboundRequest request, CancellationToken cancellationToken)
     {

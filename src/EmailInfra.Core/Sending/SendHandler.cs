@@ -165,7 +165,7 @@ public sealed class SendHandler(
         var credentials = await secrets.CredentialsForAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var provider = verdict.Provider ?? "other";
         var zone = (await mailboxes.GetPoolAsync(mailbox.PoolId, cancellationToken).ConfigureAwait(false))?.TimeZone ?? TimeZoneInfo.Utc;
-        var decision = await capacity.TryReserveAsync(entry.Key.SendId, mailbox.Address, mailbox.PoolId, zone, provider, now, cancellationToken).ConfigureAwait(false);
+        var decision = await capacity.TryReserveAsync(entry.Key.SendId, mailbox.Address, mailbox.PoolId, zone, provider, now, cancellationToken, mailbox.State == MailboxState.Throttled ? mailbox.ThrottleFactor : 1.0).ConfigureAwait(false);
         if (!decision.Allowed)
         {
             // Not dropped, not sent: back on the queue, invisible until the limit allows it.
@@ -712,7 +712,7 @@ public sealed class SendHandler(
     }
 
     private Task<bool> CountSentAsync(LedgerEntry entry, CancellationToken cancellationToken) =>
-        metrics.CountOnceAsync(entry.Key.Mailbox, entry.Key.Day, MailboxMetric.Sent, "sent|" + entry.Key.SendId, cancellationToken);
+        metrics.CountOnceAsync(entry.Key.Mailbox, entry.Key.Day, MailboxMetric.Sent, "sent|" + entry.Key.SendId, MetricBreakdown.For(MailboxMetric.Sent, entry.Provider), cancellationToken);
 
     private Task<bool> CountUnverifiedAsync(LedgerEntry entry, CancellationToken cancellationToken) =>
         metrics.CountOnceAsync(entry.Key.Mailbox, entry.Key.Day, MailboxMetric.Unverified, "unverified|" + entry.Key.SendId, cancellationToken);

@@ -53,6 +53,10 @@ public sealed class WarmupDayService(
             var rows = await ledger.ListDayAsync(mailbox.Address, input.Day, cancellationToken).ConfigureAwait(false);
             var outbound = rows.Count(r => r.Kind == SendKind.Outbound && r.State is not (SendState.Cancelled or SendState.Failed));
             var volume = Ramp.VolumeOn(input.Day, baseVolume, outbound, policy);
+            if (mailbox.State == MailboxState.Throttled)
+            {
+                volume = Sending.SendCapacity.Share(volume, mailbox.ThrottleFactor); // a throttled mailbox warms up at its rule's share
+            }
 
             // a day started late (host down in the morning) plans only what is left of its window
             var from = now > start ? now : start;
@@ -206,8 +210,11 @@ public sealed class WarmupDayService(
         var health = Ramp.HealthOf(signals, policy);
         var reached = record.TargetReached || record.BaseVolume >= policy.Target;
 
-        // Growth needs evidence: a day without sends, or stopped by an operator, holds the volume (but a red day still steps back).
-        var hold = signals.Sent == 0 || (request.Stopped && health != DayHealth.Red);
+        // Growth needs evidence: a day without sends, or stopped by an operator, holds the volume (but a red day still steps back);
+        // so does a health rule holding the ramp (junk placement, throttling) on the mailbox, its domain or its pool.
+        var mailbox = await mailboxes.GetAsync(input.PoolId, input.Mailbox, cancellationToken).ConfigureAwait(false);
+        var held = mailbox is { RampHeld: true } || mailbox is { IsActive: false };
+        var hold = signals.Sent == 0 || ((request.Stopped || held) && health != DayHealth.Red);
         var next = hold ? record.BaseVolume : Ramp.NextVolume(record.BaseVolume, health, reached, policy, input.Day);
         var outcome = request.Stopped ? "stopped" : record.Planned == 0 ? record.Outcome : "completed";
         var summarised = record with

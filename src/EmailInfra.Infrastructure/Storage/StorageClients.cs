@@ -120,4 +120,5 @@ internal static class TableNames
     public const string AuditReports = "AuditReports";
     public const string HealthEvents = "HealthEvents";
     public const string ConnectionStates = "ConnectionStates";
+    public const string HealthStates = "HealthStates";
 }

@@ -42,6 +42,10 @@ public sealed class TableAuditHistory(StorageClients storage) : IAuditHistory, I
                 ["At"] = healthEvent.At,
                 ["Kind"] = healthEvent.Kind,
                 ["Evidence"] = healthEvent.Evidence.Length > 30_000 ? healthEvent.Evidence[..30_000] : healthEvent.Evidence,
+                ["Rule"] = healthEvent.Rule,
+                ["From"] = healthEvent.From,
+                ["To"] = healthEvent.To,
+                ["Actor"] = healthEvent.Actor,
             },
             TableUpdateMode.Replace,
             cancellationToken).ConfigureAwait(false);
@@ -49,7 +53,13 @@ public sealed class TableAuditHistory(StorageClients storage) : IAuditHistory, I
 
     public Task<IReadOnlyList<HealthEvent>> ListEventsAsync(string scope, int take, CancellationToken cancellationToken) =>
         NewestAsync(TableNames.HealthEvents, scope, take, row => new HealthEvent(
-            row.GetString("Scope"), row.GetDateTimeOffset("At") ?? default, row.GetString("Kind"), row.GetString("Evidence")), cancellationToken);
+            row.GetString("Scope"), row.GetDateTimeOffset("At") ?? default, row.GetString("Kind"), row.GetString("Evidence"))
+        {
+            Rule = row.GetString("Rule"),
+            From = row.GetString("From"),
+            To = row.GetString("To"),
+            Actor = row.GetString("Actor") ?? "rules",
+        }, cancellationToken);
 
     /// <summary>The first rows of a partition, which the inverted-ticks row keys make the newest.</summary>
     private async Task<IReadOnlyList<T>> NewestAsync<T>(string tableName, string partition, int take, Func<TableEntity, T> read, CancellationToken cancellationToken)

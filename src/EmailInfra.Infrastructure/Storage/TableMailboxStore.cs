@@ -72,6 +72,8 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
             ["CreatedAt"] = mailbox.CreatedAt,
             ["AppendToSent"] = mailbox.AppendToSent,
             ["StateReason"] = mailbox.StateReason,
+            ["ThrottleFactor"] = mailbox.ThrottleFactor,
+            ["RampHeld"] = mailbox.RampHeld,
         };
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
@@ -130,6 +132,16 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
         }
     }
 
+    async Task IDomainStore.UpsertAsync(SendingDomain domain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var table = await storage.TableAsync(TableNames.Domains, cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(
+            new TableEntity("domain", domain.Name) { ["RegisteredAt"] = domain.RegisteredAt, ["Retired"] = domain.Retired },
+            TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+    }
+
     private static SendingDomain ToDomain(TableEntity row) =>
         new(row.RowKey, row.GetDateTimeOffset("RegisteredAt") ?? default, row.GetBoolean("Retired") ?? false);
 
@@ -143,5 +155,7 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
         Enum.Parse<MailboxState>(row.GetString("State")),
         row.GetDateTimeOffset("CreatedAt") ?? default,
         row.GetBoolean("AppendToSent") ?? false,
-        row.GetString("StateReason"));
+        row.GetString("StateReason"),
+        row.GetDouble("ThrottleFactor") ?? 1.0,
+        row.GetBoolean("RampHeld") ?? false);
 }

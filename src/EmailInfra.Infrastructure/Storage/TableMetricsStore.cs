@@ -10,8 +10,9 @@ namespace EmailInfra.Infrastructure.Storage;
 /// </summary>
 public sealed class TableMetricsStore(StorageClients storage) : IMetricsStore
 {
-    public async Task<bool> CountOnceAsync(string mailbox, DateOnly day, MailboxMetric metric, string eventKey, CancellationToken cancellationToken)
+    public async Task<bool> CountOnceAsync(string mailbox, DateOnly day, MailboxMetric metric, string eventKey, IReadOnlyList<string> breakdowns, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(breakdowns);
         var table = await storage.TableAsync(TableNames.DailyMetrics, cancellationToken).ConfigureAwait(false);
         var partition = TableKey.Escape(mailbox);
         var row = TableKey.Day(day);
@@ -27,6 +28,11 @@ public sealed class TableMetricsStore(StorageClients storage) : IMetricsStore
             var metrics = current.HasValue ? current.Value! : new TableEntity(partition, row) { ["Mailbox"] = mailbox };
             var name = metric.ToString();
             metrics[name] = (metrics.GetInt64(name) ?? 0) + 1;
+            foreach (var column in breakdowns.Distinct(StringComparer.Ordinal))
+            {
+                metrics[column] = (metrics.GetInt64(column) ?? 0) + 1;
+            }
+
             var actions = new List<TableTransactionAction>
             {
                 new(TableTransactionActionType.Add, marker),
@@ -57,18 +63,49 @@ public sealed class TableMetricsStore(StorageClients storage) : IMetricsStore
     {
         var table = await storage.TableAsync(TableNames.DailyMetrics, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape(mailbox), TableKey.Day(day), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var counts = new Dictionary<MailboxMetric, long>();
-        if (row.HasValue)
+        return row.HasValue ? Read(mailbox, day, row.Value!) : new DailyMetrics(mailbox, day, new Dictionary<MailboxMetric, long>());
+    }
+
+    public async Task<IReadOnlyList<DailyMetrics>> GetRangeAsync(string mailbox, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.DailyMetrics, cancellationToken).ConfigureAwait(false);
+
+        // day rows are yyyyMMdd; the event markers ("e|...") sort after every digit, so a key range reads the days alone
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(mailbox)} and RowKey ge {TableKey.Day(first)} and RowKey le {TableKey.Day(last)}");
+        var days = new List<DailyMetrics>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            foreach (var metric in Enum.GetValues<MailboxMetric>())
+            if (DateOnly.TryParseExact(row.RowKey, "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
             {
-                if (row.Value!.GetInt64(metric.ToString()) is { } n)
-                {
-                    counts[metric] = n;
-                }
+                days.Add(Read(mailbox, day, row));
             }
         }
 
-        return new DailyMetrics(mailbox, day, counts);
+        return days.OrderBy(d => d.Day).ToList();
+    }
+
+    private static DailyMetrics Read(string mailbox, DateOnly day, TableEntity row)
+    {
+        var counts = new Dictionary<MailboxMetric, long>();
+        var breakdown = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, value) in row)
+        {
+            if (value is not (long or int))
+            {
+                continue;
+            }
+
+            var n = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+            if (key.Contains(MetricBreakdown.Separator, StringComparison.Ordinal))
+            {
+                breakdown[key] = n;
+            }
+            else if (Enum.TryParse<MailboxMetric>(key, out var metric))
+            {
+                counts[metric] = n;
+            }
+        }
+
+        return new DailyMetrics(mailbox, day, counts) { Breakdown = breakdown };
     }
 }

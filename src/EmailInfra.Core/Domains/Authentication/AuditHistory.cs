@@ -12,7 +12,22 @@ public interface IAuditHistory
 }
 
 /// <summary>A recorded change in health: what happened to which scope, with its evidence.</summary>
-public sealed record HealthEvent(string Scope, DateTimeOffset At, string Kind, string Evidence);
+/// <remarks>
+/// Kinds: "transition" (the rules changed the level: <see cref="Rule"/>, <see cref="From"/>, <see cref="To"/>),
+/// "override" (an operator did: <see cref="Actor"/>), "provider-throttle" (a pool slowed or released towards a provider),
+/// "audit-worse" (a DNS check got worse).
+/// </remarks>
+public sealed record HealthEvent(string Scope, DateTimeOffset At, string Kind, string Evidence)
+{
+    public string? Rule { get; init; }
+
+    public string? From { get; init; }
+
+    public string? To { get; init; }
+
+    /// <summary>"rules", or the operator who made the change.</summary>
+    public string Actor { get; init; } = "rules";
+}
 
 /// <summary>The HealthEvents table: every health transition with its evidence, newest first per scope.</summary>
 public interface IHealthEvents

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EmailInfra.Core.Mailboxes;
+using EmailInfra.Core.Reputation;
+
+namespace EmailInfra.Core.Health;
+
+/// <summary>
+/// The health rules, as data: a versioned JSON file (built in: health-rules.json; or <c>Health:RulesFile</c>), validated at
+/// start with the offending key named. <see cref="MinimumHold"/> and <see cref="ClearRatio"/> are the hysteresis: a level is
+/// kept at least that long, and a rate rule clears only once its rate falls below that share of the threshold it fired at.
+/// </summary>
+public sealed class HealthRules
+{
+    public required int Version { get; init; }
+
+    public required TimeSpan MinimumHold { get; init; }
+
+    public required double ClearRatio { get; init; }
+
+    public required IReadOnlyList<HealthRule> Rules { get; init; }
+
+    /// <summary>The longest window any rule reads, in days.</summary>
+    public int LongestWindow => Rules.Count == 0 ? 1 : Rules.Max(r => r.WindowDays);
+
+    public static HealthRules Default()
+    {
+        using var stream = typeof(HealthRules).Assembly.GetManifestResourceStream("EmailInfra.Core.health-rules.json")
+            ?? throw new InvalidOperationException("The embedded health-rules.json is missing.");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd(), "embedded health-rules.json");
+    }
+
+    public static HealthRules Load(string? path) => string.IsNullOrWhiteSpace(path) ? Default() : Parse(File.ReadAllText(path), path);
+
+    public static HealthRules Parse(string json, string source)
+    {
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"{source}: not valid JSON: {ex.Message}", ex);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidOperationException($"{source}: must be a JSON object");
+        }
+
+        var read = new RuleReader(source);
+        var version = (int)read.Number(root, "version", 1, 1);
+        var hold = read.Number(root, "minimumHoldHours", 0, 24 * 30);
+        var clear = read.Number(root, "clearRatio", 0.01, 1);
+        var rules = read.Array(root, "rules").Select((r, i) => read.Rule(r, $"rules[{i}]")).ToList();
+        var duplicate = rules.GroupBy(r => r.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw read.Error("rules", $"rule '{duplicate.Key}' is listed twice");
+        }
+
+        return new HealthRules { Version = version, MinimumHold = TimeSpan.FromHours(hold), ClearRatio = clear, Rules = rules };
+    }
+
+    private sealed class RuleReader(string source)
+    {
+        private static readonly string[] RateKeys = ["id", "kind", "scopes", "source", "windowDays", "numerator", "denominator", "minimumSample", "strictly", "holdAt", "throttleAt", "pauseAt", "throttleFactor"];
+        private static readonly string[] ReasonKeys = ["id", "kind", "scopes", "source", "windowDays", "reasons", "minimumSample", "strictly", "holdAt", "throttleAt", "pauseAt", "throttleFactor"];
+        private static readonly string[] AuditKeys = ["id", "kind", "scopes", "source", "checkPattern", "action", "throttleFactor"];
+        private static readonly string[] ConnectionKeys = ["id", "kind", "scopes", "source", "status", "action", "throttleFactor"];
+
+        public InvalidOperationException Error(string key, string message) => new($"{source}: '{key}' {message}");
+
+        public HealthRule Rule(JsonElement r, string at)
+        {
+            if (r.ValueKind != JsonValueKind.Object)
+            {
+                throw Error(at, "must be an object");
+            }
+
+            var id = String(r, at + ".id");
+            if (!Regex.IsMatch(id, "^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.None, TimeSpan.FromMilliseconds(100)))
+            {
+                throw Error(at + ".id", "must be lower-case letters, digits and dashes (at most 63)");
+            }
+
+            var kind = Enum<HealthRuleKind>(r, at + ".kind");
+            var allowed = kind switch
+            {
+                HealthRuleKind.Rate => RateKeys,
+                HealthRuleKind.ProviderReasons => ReasonKeys,
+                HealthRuleKind.Audit => AuditKeys,
+                _ => ConnectionKeys,
+            };
+            foreach (var property in r.EnumerateObject())
+            {
+                if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    throw Error($"{at}.{property.Name}", $"is not a setting of a {kind} rule");
+                }
+            }
+
+            var scopes = Array(r, at + ".scopes").Select((s, j) => EnumOf<ScopeKind>(s, $"{at}.scopes[{j}]")).Distinct().ToList();
+            if (scopes.Count == 0)
+            {
+                throw Error(at + ".scopes", "must name at least one of mailbox, domain, pool");
+            }
+
+            var rule = new HealthRule
+            {
+                Id = id,
+                Kind = kind,
+                Scopes = scopes,
+                Source = String(r, at + ".source"),
+                ThrottleFactor = r.TryGetProperty("throttleFactor", out _) ? Number(r, at + ".throttleFactor", 0.01, 0.99) : 0.5,
+            };
+            switch (kind)
+            {
+                case HealthRuleKind.Rate or HealthRuleKind.ProviderReasons:
+                    rule = rule with
+                    {
+                        WindowDays = (int)Number(r, at + ".windowDays", 1, 30),
+                        MinimumSample = (long)Number(r, at + ".minimumSample", 1, 1_000_000),
+                        Strictly = r.TryGetProperty("strictly", out var strictly) && (strictly.ValueKind is JsonValueKind.True or JsonValueKind.False ? strictly.GetBoolean() : throw Error(at + ".strictly", "must be true or false")),
+                        HoldAt = Optional(r, at + ".holdAt"),
+                        ThrottleAt = Optional(r, at + ".throttleAt"),
+                        PauseAt = Optional(r, at + ".pauseAt"),
+                    };
+                    if (kind == HealthRuleKind.Rate)
+                    {
+                        rule = rule with { Numerator = Metrics(r, at + ".numerator"), Denominator = Metrics(r, at + ".denominator") };
+                    }
+                    else
+                    {
+                        rule = rule with { Reasons = Array(r, at + ".reasons").Select((s, j) => s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 } reason ? MetricBreakdown.Part(reason) : throw Error($"{at}.reasons[{j}]", "must be a bounce reason")).ToList() };
+                        if (rule.Reasons.Count == 0)
+                        {
+                            throw Error(at + ".reasons", "must name at least one bounce reason");
+                        }
+                    }
+
+                    var levels = new[] { rule.HoldAt, rule.ThrottleAt, rule.PauseAt }.Where(t => t is not null).Select(t => t!.Value).ToList();
+                    if (levels.Count == 0)
+                    {
+                        throw Error(at, "must set at least one of holdAt, throttleAt, pauseAt");
+                    }
+
+                    if (!levels.Zip(levels.Skip(1)).All(p => p.First < p.Second))
+                    {
+                        throw Error(at, "holdAt, throttleAt and pauseAt must rise in that order");
+                    }
+
+                    break;
+                case HealthRuleKind.Audit:
+                    rule = rule with { CheckPattern = Pattern(r, at + ".checkPattern"), Action = Action(r, at + ".action") };
+                    break;
+                default:
+                    rule = rule with { Status = Enum<ConnectionStatus>(r, at + ".status"), Action = Action(r, at + ".action") };
+                    if (rule.Status == ConnectionStatus.Ok)
+                    {
+                        throw Error(at + ".status", "must be a failing status (Unreachable or CredentialsRefused)");
+                    }
+
+                    break;
+            }
+
+            if (kind == HealthRuleKind.ProviderReasons && scopes.Any(s => s != ScopeKind.Pool))
+            {
+                throw Error(at + ".scopes", "a providerReasons rule throttles a pool towards a provider: its scope is pool");
+            }
+
+            if (kind == HealthRuleKind.Connection && scopes.Any(s => s != ScopeKind.Mailbox))
+            {
+                throw Error(at + ".scopes", "a connection rule judges one mailbox: its scope is mailbox");
+            }
+
+            return rule;
+        }
+
+        public List<JsonElement> Array(JsonElement parent, string key) =>
+            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : throw Error(key, "must be an array");
+
+        public double Number(JsonElement parent, string key, double min, double max) =>
+            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.Number && value.GetDouble() is var n && n >= min && n <= max
+                ? n
+                : throw Error(key, string.Create(CultureInfo.InvariantCulture, $"must be a number from {min} to {max}"));
+
+        private double? Optional(JsonElement parent, string key) =>
+            parent.TryGetProperty(Leaf(key), out _) ? Number(parent, key, 0.000001, 1) : null;
+
+        private string String(JsonElement parent, string key) =>
+            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { } s && !string.IsNullOrWhiteSpace(s)
+                ? s
+                : throw Error(key, Leaf(key) == "source" ? "is required: every rule names where its threshold comes from (an RFC, a provider's page, a reference table)" : "must be a non-empty string");
+
+        private T Enum<T>(JsonElement parent, string key)
+            where T : struct, System.Enum =>
+            parent.TryGetProperty(Leaf(key), out var value) ? EnumOf<T>(value, key) : throw Error(key, "is required");
+
+        private T EnumOf<T>(JsonElement value, string key)
+            where T : struct, System.Enum =>
+            value.ValueKind == JsonValueKind.String && System.Enum.TryParse<T>(value.GetString(), ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed) && !int.TryParse(value.GetString(), out _)
+                ? parsed
+                : throw Error(key, "must be one of " + string.Join(", ", System.Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])));
+
+        private HealthLevel Action(JsonElement parent, string key)
+        {
+            var action = String(parent, key);
+            return action switch
+            {
+                "hold" => HealthLevel.RampHeld,
+                "throttle" => HealthLevel.Throttled,
+                "pause" => HealthLevel.Paused,
+                _ => throw Error(key, "must be hold, throttle or pause (only an operator retires)"),
+            };
+        }
+
+        private List<MailboxMetric> Metrics(JsonElement parent, string key)
+        {
+            var metrics = Array(parent, key).Select((m, j) => EnumOf<MailboxMetric>(m, $"{key}[{j}]")).ToList();
+            return metrics.Count > 0 ? metrics : throw Error(key, "must name at least one metric");
+        }
+
+        private Regex Pattern(JsonElement parent, string key)
+        {
+            var pattern = String(parent, key);
+            try
+            {
+                return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException ex)
+            {
+                throw Error(key, "is not a valid regular expression: " + ex.Message);
+            }
+        }
+
+        private static string Leaf(string key) => key[(key.LastIndexOfAny(['.', ']']) + 1)..];
+    }
+}
