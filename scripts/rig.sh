@@ -94,6 +94,11 @@ for i in $(seq -w 1 24); do
   case $(( 10#$i % 3 )) in 1) d=alpha.test ;; 2) d=beta.test ;; 0) d=gamma.test ;; esac
   USERS="$USERS m$i@$d:m$i-pw"
 done
+# 6 mailboxes for the health engine's end-to-end tests (h01@alpha, h02@beta, ...)
+for i in 01 02 03 04 05 06; do
+  case $(( 10#$i % 3 )) in 1) d=alpha.test ;; 2) d=beta.test ;; 0) d=gamma.test ;; esac
+  USERS="$USERS h$i@$d:h$i-pw"
+done
 # 12 warm-up network mailboxes (w01@alpha, w02@beta, w03@gamma, ...), used only by warm-up tests
 for i in $(seq -w 1 12); do
   case $(( 10#$i % 3 )) in 1) d=alpha.test ;; 2) d=beta.test ;; 0) d=gamma.test ;; esac

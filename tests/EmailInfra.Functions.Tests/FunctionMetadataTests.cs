@@ -152,7 +152,7 @@ public class FunctionMetadataTests
     public void EveryFunction_EntryPointIsAPublicMethodOfTheAssembly()
     {
         var assembly = typeof(SendEmailFunction).Assembly;
-        Assert.Equal(12, Functions.Length);
+        Assert.Equal(13, Functions.Length);
         foreach (var f in Functions)
         {
             var entry = f.GetProperty("entryPoint").GetString()!;

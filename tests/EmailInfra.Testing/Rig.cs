@@ -34,8 +34,12 @@ public static class Rig
     public static IReadOnlyList<string> WarmupNetwork { get; } = Enumerable.Range(1, 12)
         .Select(i => $"w{i:00}@{(i % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test").ToList();
 
+    /// <summary>h01..h06, spread like the numbered ones; used only by the health engine's end-to-end tests.</summary>
+    public static IReadOnlyList<string> HealthMailboxes { get; } = Enumerable.Range(1, 6)
+        .Select(i => $"h{i:00}@{(i % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test").ToList();
+
     private static Dictionary<string, string> NumberedUsers() =>
-        Enumerable.Range(1, 24).Select(i => ("m", i)).Concat(Enumerable.Range(1, 12).Select(i => ("w", i)))
+        Enumerable.Range(1, 24).Select(i => ("m", i)).Concat(Enumerable.Range(1, 12).Select(i => ("w", i))).Concat(Enumerable.Range(1, 6).Select(i => ("h", i)))
             .ToDictionary(u => $"{u.Item1}{u.Item2:00}@{(u.Item2 % 3) switch { 1 => "alpha", 2 => "beta", _ => "gamma" }}.test", u => $"{u.Item1}{u.Item2:00}-pw");
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Env = new(LoadEnv);

@@ -44,4 +44,25 @@ public class TableMetricsStoreTests
         var day = await rig.Get<IMetricsStore>().GetAsync("nobody@alpha.test", Day, default);
         Assert.All(Enum.GetValues<MailboxMetric>(), m => Assert.Equal(0, day[m]));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task CountOnce_WithBreakdowns_CountsThemInTheSameWrite_AndARangeReadsTheDaysAlone()
+    {
+        Rig.Require(RigService.Azurite);
+        await using var rig = new RigServices();
+        var metrics = rig.Get<IMetricsStore>();
+        string[] breakdowns = [MetricBreakdown.ByProvider(MailboxMetric.HardBounces, "microsoft"), MetricBreakdown.ByReason("blocked", "microsoft")];
+        Assert.True(await metrics.CountOnceAsync("carol@beta.test", Day, MailboxMetric.HardBounces, "bounce|1", breakdowns, default));
+        Assert.False(await metrics.CountOnceAsync("carol@beta.test", Day, MailboxMetric.HardBounces, "bounce|1", breakdowns, default));
+        await metrics.CountOnceAsync("carol@beta.test", Day.AddDays(-3), MailboxMetric.Sent, "sent|1", MetricBreakdown.For(MailboxMetric.Sent, "microsoft"), default);
+        await metrics.CountOnceAsync("carol@beta.test", Day.AddDays(-40), MailboxMetric.Sent, "sent|old", default);
+
+        var days = await metrics.GetRangeAsync("carol@beta.test", Day.AddDays(-29), Day, default);
+        Assert.Equal([Day.AddDays(-3), Day], days.Select(d => d.Day));
+        var today = days[1];
+        Assert.Equal(1, today[MailboxMetric.HardBounces]);
+        Assert.Equal(1, today.Breakdown["HardBounces__microsoft"]);
+        Assert.Equal(1, today.Breakdown["Reason__blocked__microsoft"]);
+        Assert.Equal(1, days[0].Breakdown["Sent__microsoft"]);
+    }
 }
