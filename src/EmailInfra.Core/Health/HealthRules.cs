@@ -24,28 +24,13 @@ public sealed class HealthRules
     /// <summary>The longest window any rule reads, in days.</summary>
     public int LongestWindow => Rules.Count == 0 ? 1 : Rules.Max(r => r.WindowDays);
 
-    public static HealthRules Default()
-    {
-        using var stream = typeof(HealthRules).Assembly.GetManifestResourceStream("EmailInfra.Core.health-rules.json")
-            ?? throw new InvalidOperationException("The embedded health-rules.json is missing.");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd(), "embedded health-rules.json");
-    }
+    public static HealthRules Default() => Parse(RuleFileText.Embedded("EmailInfra.Core.health-rules.json"), "embedded health-rules.json");
 
     public static HealthRules Load(string? path) => string.IsNullOrWhiteSpace(path) ? Default() : Parse(File.ReadAllText(path), path);
 
     public static HealthRules Parse(string json, string source)
     {
-        JsonElement root;
-        try
-        {
-            root = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement;
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException($"{source}: not valid JSON: {ex.Message}", ex);
-        }
-
+        var root = RuleFileText.Parse(json, source);
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidOperationException($"{source}: must be a JSON object");

@@ -45,28 +45,13 @@ public sealed class SendingLimits
         DeferralRules.FirstOrDefault(r => (replyCode is null || r.ReplyCodes.Count == 0 || r.ReplyCodes.Contains(replyCode.Value)) && r.Pattern.IsMatch(reply));
 
     /// <summary>The limits compiled into the app.</summary>
-    public static SendingLimits Default()
-    {
-        using var stream = typeof(SendingLimits).Assembly.GetManifestResourceStream("EmailInfra.Core.sending-limits.json")
-            ?? throw new InvalidOperationException("The embedded sending-limits.json is missing.");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd(), "embedded sending-limits.json");
-    }
+    public static SendingLimits Default() => Parse(RuleFileText.Embedded("EmailInfra.Core.sending-limits.json"), "embedded sending-limits.json");
 
     public static SendingLimits Load(string? path) => string.IsNullOrWhiteSpace(path) ? Default() : Parse(File.ReadAllText(path), path);
 
     public static SendingLimits Parse(string json, string source)
     {
-        JsonElement root;
-        try
-        {
-            root = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement;
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException($"{source}: not valid JSON: {ex.Message}", ex);
-        }
-
+        var root = RuleFileText.Parse(json, source);
         var reader = new Reader(source);
         var version = reader.Int(root, "version", 1, 1);
         var mailbox = reader.Object(root, "mailbox");
