@@ -1,3 +1,4 @@
+using EmailInfra.Core.Domains;
 using EmailInfra.Core.Domains.Authentication;
 using EmailInfra.Core.Health;
 using EmailInfra.Core.Inbox;
@@ -23,7 +24,9 @@ public static class CoreServices
         services.AddSingleton<IValidateOptions<SendingOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
         services.AddSingleton<IValidateOptions<PollingOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
         services.AddSingleton(sp => sp.GetRequiredService<RuleFileValidation>().BounceRulesFor(sp.GetRequiredService<IOptions<PollingOptions>>().Value));
+        services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section);
         services.AddSingleton<MailboxRegistry>();
+        services.AddSingleton<MailboxOnboarding>();
         services.AddSingleton<SendScheduler>();
         services.AddSingleton(sp => sp.GetRequiredService<RuleFileValidation>().SendingLimitsFor(sp.GetRequiredService<IOptions<SendingOptions>>().Value));
         services.AddSingleton<SendCapacity>();
@@ -38,6 +41,7 @@ public static class CoreServices
         services.AddSingleton<SendingCalendar>();
         services.AddSingleton<WarmupDayService>();
         services.AddSingleton<WarmupDayStarter>();
+        services.AddSingleton<WarmupControl>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
         services.AddSingleton(sp => new DomainAuditor(sp.GetRequiredService<IDnsRecords>(), sp.GetRequiredService<IOptions<AuditOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DomainAuditService>();
@@ -45,6 +49,17 @@ public static class CoreServices
         services.AddSingleton<IValidateOptions<HealthOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
         services.AddSingleton(sp => sp.GetRequiredService<RuleFileValidation>().HealthRulesFor(sp.GetRequiredService<IOptions<HealthOptions>>().Value));
         services.AddSingleton<HealthService>();
+        services.AddSingleton<Api.MailboxCsvImport>();
+        foreach (var area in new[]
+        {
+            typeof(Api.SystemEndpoints), typeof(Api.DomainEndpoints), typeof(Api.PoolEndpoints), typeof(Api.MailboxEndpoints), typeof(Api.WarmupEndpoints),
+            typeof(Api.OutboundEndpoints), typeof(Api.HealthEndpoints), typeof(Api.MetricEndpoints), typeof(Api.SuppressionEndpoints),
+        })
+        {
+            services.AddSingleton(typeof(Api.IApiEndpoints), area);
+        }
+
+        services.AddSingleton<Api.AdminApi>();
         return services;
     }
 }

@@ -52,6 +52,9 @@ public static class InfrastructureServices
         services.AddSingleton<MailKitMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<MailKitMailSender>());
         services.AddSingleton<IMailboxReader, MailKitMailboxReader>();
+        services.AddSingleton<IMailboxConnectionTester, MailKitConnectionTester>();
+        services.AddOptions<EmailInfra.Core.Api.ApiOptions>().BindConfiguration(EmailInfra.Core.Api.ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Http.HttpAdminApi>();
         services.AddSingleton<ISecretStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecretStoreOptions>>().Value;

@@ -27,6 +27,7 @@ public static class CommandFailure
         return exception switch
         {
             InvalidRequestException e => ("error: " + e.Message, BadInput),
+            Core.Domains.PrimaryDomainException e => ("error: " + e.Message + " (--force)", BadInput),
             LocalConfigurationException e => ("error: " + e.Message, BadInput),
             OptionsValidationException e => ("error: settings: " + string.Join("; ", e.Failures), BadInput),
             // the configuration binder's answer to a value of the wrong type, e.g. Warmup__Ramp__Target=abc

@@ -79,16 +79,18 @@ public static class EmailInfraCommand
         var username = new Option<string?>("--username") { Description = "Login name (default: the address)" };
         var passwordEnv = new Option<string?>("--password-env") { Description = "Read the password from this environment variable (default: one line from standard input)" };
         var appendToSent = new Option<bool>("--append-to-sent") { Description = "Append a copy of each sent message to the Sent folder (servers that do not keep submitted mail)" };
+        var force = new Option<bool>("--force") { Description = "Register it even on a domain configured as a primary business domain (Domains:Primary)" };
+        var testAfter = new Option<bool>("--test") { Description = "Test SMTP and IMAP after registering, as 'mailbox test' does; a failed test leaves the mailbox paused" };
         var add = new Command("add", "Register a mailbox; its password goes to the secret store, never to a table.")
         {
-            address, pool, smtp, smtpTls, imap, imapTls, username, passwordEnv, appendToSent,
+            address, pool, smtp, smtpTls, imap, imapTls, username, passwordEnv, appendToSent, force, testAfter,
         };
         add.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
         {
             var password = parse.GetValue(passwordEnv) is { } env
                 ? Environment.GetEnvironmentVariable(env) ?? throw new InvalidRequestException("password-env", $"{env} is not set")
                 : await Console.In.ReadLineAsync(ct) ?? string.Empty;
-            var mailbox = await services.GetRequiredService<MailboxRegistry>().RegisterAsync(
+            var (mailbox, test) = await services.GetRequiredService<MailboxOnboarding>().RegisterAsync(
                 new MailboxRegistration(
                     parse.GetValue(address)!,
                     parse.GetValue(pool)!,
@@ -96,9 +98,15 @@ public static class EmailInfraCommand
                     EndpointArgument.Parse("imap", parse.GetValue(imap)!, parse.GetValue(imapTls)),
                     parse.GetValue(username),
                     password,
-                    parse.GetValue(appendToSent)),
+                    parse.GetValue(appendToSent),
+                    parse.GetValue(force)),
+                parse.GetValue(testAfter),
                 ct);
             Console.WriteLine($"registered {mailbox.Address} in pool {mailbox.PoolId} ({mailbox.State}); smtp {mailbox.Smtp}, imap {mailbox.Imap}");
+            if (test is not null)
+            {
+                PrintTest(test);
+            }
 
             // a domain's first mailbox: audit its DNS now, so a broken record shows before the first send
             var selectorsOfAudit = services.GetRequiredService<IOptions<Core.Domains.Authentication.AuditOptions>>().Value.Selectors.ToList();
@@ -119,7 +127,28 @@ public static class EmailInfraCommand
                 Console.WriteLine($"{m.Address,-32} {m.PoolId,-16} {m.State,-10} {m.Smtp} / {m.Imap}{(m.StateReason is null ? string.Empty : "  (" + m.StateReason + ")")}");
             }
         }, ct));
-        return new Command("mailbox", "Manage mailboxes.") { add, list };
+        var testAddress = new Option<string>("--address") { Description = "The mailbox address", Required = true };
+        var test = new Command("test", "Test a registered mailbox's SMTP (connect, EHLO, STARTTLS, AUTH) and IMAP (login, INBOX, Sent, Junk); exit 1 when a step fails.") { testAddress };
+        test.SetAction((parse, ct) => WithServicesAsync(parse, async services =>
+        {
+            var normalized = EmailAddress.Normalize(parse.GetValue(testAddress)) ?? throw new InvalidRequestException("address", "is not a valid address");
+            var mailbox = await services.GetRequiredService<IMailboxStore>().FindByAddressAsync(normalized, ct)
+                ?? throw new InvalidRequestException("address", $"{normalized} is not a registered mailbox");
+            var report = await services.GetRequiredService<MailboxOnboarding>().TestAsync(mailbox, ct);
+            PrintTest(report);
+            return report.Ok ? 0 : 1;
+        }, ct));
+        return new Command("mailbox", "Manage mailboxes.") { add, list, test };
+    }
+
+    private static void PrintTest(ConnectionTestReport report)
+    {
+        foreach (var step in report.Steps)
+        {
+            Console.WriteLine($"  {(step.Ok ? "ok  " : "FAIL")} {step.Protocol,-4} {step.Step,-8} {step.Detail}");
+        }
+
+        Console.WriteLine(report.Ok ? $"{report.Mailbox}: every step passed" : $"{report.Mailbox}: {report.Failure}");
     }
 
     private static Command Send()
@@ -432,12 +461,18 @@ public static class EmailInfraCommand
     }
 
     /// <summary>Runs a one-shot command with the services; what it throws becomes one line and an exit code in Program (see <see cref="CommandFailure"/>).</summary>
-    private static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, Task> action, CancellationToken ct)
+    private static Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, Task> action, CancellationToken ct) =>
+        WithServicesAsync(parse, async services =>
+        {
+            await action(services);
+            return 0;
+        }, ct);
+
+    private static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, Task<int>> action, CancellationToken ct)
     {
         var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption));
         await using var azurite = await LocalAzurite.EnsureRunningAsync(configuration, ct);
         using var host = LocalHost.BuildServices(configuration);
-        await action(host.Services);
-        return 0;
+        return await action(host.Services);
     }
 }

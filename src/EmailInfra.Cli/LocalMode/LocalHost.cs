@@ -66,6 +66,9 @@ public static class LocalHost
             builder.Services.AddInMemoryDurableTask(r => r.AddWarmupTasks());
             AddTimer(builder.Services, configuration, TimerSchedules.WarmupSchedule, (sp, ct) =>
                 sp.GetRequiredService<WarmupDayStarter>().StartDueAsync(sp.GetRequiredService<DurableTaskClient>(), ct));
+
+            builder.Services.AddSingleton<LocalApiServer>();
+            builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LocalApiServer>());
         }
 
         return builder.Build();

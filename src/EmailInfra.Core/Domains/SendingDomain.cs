@@ -1,18 +1,19 @@
 namespace EmailInfra.Core.Domains;
 
 /// <summary>A cold sending domain (never the primary business domain); audited and possibly retired.</summary>
-public sealed record SendingDomain(string Name, DateTimeOffset RegisteredAt, bool Retired);
-
-/// <summary>Persistence of sending domains.</summary>
-public interface IDomainStore
+/// <remarks>
+/// <see cref="DkimSelectors"/> are the selectors the domain signs with, audited besides the configured ones
+/// (a provider's own selectors such as google or selector1 are always tried). <see cref="Forced"/> records that an operator
+/// registered it although it is configured as a primary business domain.
+/// </remarks>
+public sealed record SendingDomain(string Name, DateTimeOffset RegisteredAt, bool Retired)
 {
-    Task<SendingDomain?> GetAsync(string name, CancellationToken cancellationToken);
+    public IReadOnlyList<string> DkimSelectors { get; init; } = [];
 
-    Task<IReadOnlyList<SendingDomain>> ListAsync(CancellationToken cancellationToken);
+    public string? Note { get; init; }
 
-    /// <summary>Adds the domain if it is not there yet; an existing row is left as it is.</summary>
-    Task EnsureAsync(SendingDomain domain, CancellationToken cancellationToken);
+    public bool Forced { get; init; }
 
-    /// <summary>Writes the domain as given (retiring it, for one).</summary>
-    Task UpsertAsync(SendingDomain domain, CancellationToken cancellationToken);
+    /// <summary>The stored row's version as read (null before it is stored).</summary>
+    public string? ETag { get; init; }
 }

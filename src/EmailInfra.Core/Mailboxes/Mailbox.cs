@@ -56,6 +56,9 @@ public sealed record Mailbox(
 
     /// <summary>Whether the mailbox may send and is polled.</summary>
     public bool IsActive => State is MailboxState.Warming or MailboxState.Healthy or MailboxState.Throttled;
+
+    /// <summary>The stored row's version as read (null for a mailbox not yet stored): an update made with it fails if the row changed since.</summary>
+    public string? ETag { get; init; }
 }
 
 /// <summary>A username and password for one mailbox, fetched from the secret store when needed.</summary>

@@ -11,14 +11,16 @@ public sealed record MailboxRegistration(
     MailServerEndpoint Imap,
     string? Username,
     string Password,
-    bool AppendToSent = false)
+    bool AppendToSent = false,
+    bool Force = false)
 {
     // A record's generated ToString would print the password.
     public override string ToString() => $"{Address} in pool {PoolId}";
 }
 
 /// <summary>Registers mailboxes: validates, stores the password as a secret, records domain, pool and mailbox.</summary>
-public sealed class MailboxRegistry(IMailboxStore mailboxes, IDomainStore domains, ISecretStore secrets, TimeProvider time)
+/// <remarks>A mailbox on a domain configured as primary (<see cref="DomainOptions.Primary"/>) is refused unless forced, or unless the domain was registered forced.</remarks>
+public sealed class MailboxRegistry(IMailboxStore mailboxes, IDomainStore domains, ISecretStore secrets, Microsoft.Extensions.Options.IOptions<DomainOptions> domainOptions, TimeProvider time)
 {
     /// <summary>
     /// The secret name under which a mailbox's password is kept: a readable part (the address with every character Key Vault
@@ -65,6 +67,18 @@ public sealed class MailboxRegistry(IMailboxStore mailboxes, IDomainStore domain
             throw new InvalidRequestException(errors);
         }
 
+        var domain = EmailAddress.DomainOf(address!);
+        var registered = await domains.GetAsync(domain, cancellationToken).ConfigureAwait(false);
+        if (domainOptions.Value.IsPrimary(domain) && !registration.Force && registered is not { Forced: true })
+        {
+            throw new PrimaryDomainException(domain);
+        }
+
+        if (registered is { Retired: true })
+        {
+            throw new InvalidRequestException("address", $"the domain {domain} is retired; no mailbox of it sends again");
+        }
+
         var now = time.GetUtcNow();
         var secretName = SecretNameFor(address!);
         await secrets.SetAsync(secretName, registration.Password, cancellationToken).ConfigureAwait(false);
@@ -73,7 +87,7 @@ public sealed class MailboxRegistry(IMailboxStore mailboxes, IDomainStore domain
             await mailboxes.UpsertPoolAsync(new SendingPool(registration.PoolId, registration.PoolId, "UTC", now), cancellationToken).ConfigureAwait(false);
         }
 
-        await domains.EnsureAsync(new SendingDomain(EmailAddress.DomainOf(address!), now, Retired: false), cancellationToken).ConfigureAwait(false);
+        await domains.EnsureAsync(new SendingDomain(domain, now, Retired: false) { Forced = registration.Force && domainOptions.Value.IsPrimary(domain) }, cancellationToken).ConfigureAwait(false);
         var existing = await mailboxes.GetAsync(registration.PoolId, address!, cancellationToken).ConfigureAwait(false);
         var mailbox = new Mailbox(
             address!,

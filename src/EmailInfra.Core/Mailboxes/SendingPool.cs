@@ -5,4 +5,7 @@ public sealed record SendingPool(string Id, string Description, string TimeZoneI
 {
     /// <summary>The pool's time zone; sending days and windows are reckoned in it.</summary>
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+
+    /// <summary>The stored row's version as read (null before it is stored).</summary>
+    public string? ETag { get; init; }
 }

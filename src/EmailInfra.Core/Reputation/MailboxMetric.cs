@@ -76,11 +76,3 @@ public interface IMetricsStore
     /// <summary>The mailbox's days from <paramref name="first"/> to <paramref name="last"/> (inclusive) that have any count, oldest first.</summary>
     Task<IReadOnlyList<DailyMetrics>> GetRangeAsync(string mailbox, DateOnly first, DateOnly last, CancellationToken cancellationToken);
 }
-
-/// <summary>Recipients never to be sent to again, with the reason.</summary>
-public interface ISuppressionList
-{
-    Task AddAsync(string address, string reason, string evidence, CancellationToken cancellationToken);
-
-    Task<bool> IsSuppressedAsync(string address, CancellationToken cancellationToken);
-}

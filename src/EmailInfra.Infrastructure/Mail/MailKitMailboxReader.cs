@@ -74,10 +74,6 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
 
     private sealed class Session(ImapClient client) : IInboxSession
     {
-        // Names used by providers that do not advertise SPECIAL-USE (Outlook, Gmail, Yahoo, generic).
-        private static readonly string[] JunkNames = ["Junk", "Junk Email", "Junk E-mail", "[Gmail]/Spam", "[Google Mail]/Spam", "Spam", "Bulk Mail"];
-        private static readonly string[] SentNames = ["Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail", "[Google Mail]/Sent Mail", "INBOX.Sent"];
-
         private IMailFolder? open;
 
         public Task<IReadOnlyList<FolderSnapshot>> StatusAsync(CancellationToken cancellationToken) =>
@@ -239,40 +235,9 @@ public sealed class MailKitMailboxReader(MailConnection connection) : IMailboxRe
         private async Task<IMailFolder?> FolderOfAsync(FolderRole role, CancellationToken cancellationToken) => role switch
         {
             FolderRole.Inbox => client.Inbox,
-            FolderRole.Junk => await FindSpecialAsync(SpecialFolder.Junk, JunkNames, cancellationToken).ConfigureAwait(false),
-            _ => await FindSpecialAsync(SpecialFolder.Sent, SentNames, cancellationToken).ConfigureAwait(false),
+            FolderRole.Junk => await ImapFolders.FindAsync(client, SpecialFolder.Junk, cancellationToken).ConfigureAwait(false),
+            _ => await ImapFolders.FindAsync(client, SpecialFolder.Sent, cancellationToken).ConfigureAwait(false),
         };
-
-        private async Task<IMailFolder?> FindSpecialAsync(SpecialFolder kind, string[] names, CancellationToken cancellationToken)
-        {
-            if ((client.Capabilities & ImapCapabilities.SpecialUse) != 0)
-            {
-                try
-                {
-                    if (client.GetFolder(kind) is { } special)
-                    {
-                        return special;
-                    }
-                }
-                catch (NotSupportedException)
-                {
-                    // fall through to names
-                }
-            }
-
-            foreach (var name in names)
-            {
-                try
-                {
-                    return await client.GetFolderAsync(name, cancellationToken).ConfigureAwait(false);
-                }
-                catch (FolderNotFoundException)
-                {
-                }
-            }
-
-            return null;
-        }
     }
 }
 

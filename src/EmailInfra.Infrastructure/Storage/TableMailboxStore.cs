@@ -56,46 +56,124 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var table = await storage.TableAsync(TableNames.Mailboxes, cancellationToken).ConfigureAwait(false);
-        var row = new TableEntity(mailbox.PoolId, TableKey.Escape(mailbox.Address))
+        await table.UpsertEntityAsync(ToRow(mailbox), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> TryWriteAsync(Mailbox mailbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var table = await storage.TableAsync(TableNames.Mailboxes, cancellationToken).ConfigureAwait(false);
+        return await TryWriteRowAsync(table, ToRow(mailbox), mailbox.ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> TryDeleteAsync(string poolId, string address, string? etag, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Mailboxes, cancellationToken).ConfigureAwait(false);
+        return await TryDeleteRowAsync(table, poolId, TableKey.Escape(address), etag, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TableEntity ToRow(Mailbox mailbox) => new(mailbox.PoolId, TableKey.Escape(mailbox.Address))
+    {
+        ["Address"] = mailbox.Address,
+        ["Domain"] = mailbox.Domain,
+        ["SmtpHost"] = mailbox.Smtp.Host,
+        ["SmtpPort"] = mailbox.Smtp.Port,
+        ["SmtpTls"] = mailbox.Smtp.Tls.ToString(),
+        ["ImapHost"] = mailbox.Imap.Host,
+        ["ImapPort"] = mailbox.Imap.Port,
+        ["ImapTls"] = mailbox.Imap.Tls.ToString(),
+        ["Username"] = mailbox.Username,
+        ["SecretName"] = mailbox.SecretName,
+        ["State"] = mailbox.State.ToString(),
+        ["CreatedAt"] = mailbox.CreatedAt,
+        ["AppendToSent"] = mailbox.AppendToSent,
+        ["StateReason"] = mailbox.StateReason,
+        ["ThrottleFactor"] = mailbox.ThrottleFactor,
+        ["RampHeld"] = mailbox.RampHeld,
+    };
+
+    /// <summary>Adds the row when <paramref name="etag"/> is null, else replaces it if its version is still that one.</summary>
+    private static async Task<bool> TryWriteRowAsync(TableClient table, TableEntity row, string? etag, CancellationToken cancellationToken)
+    {
+        try
         {
-            ["Address"] = mailbox.Address,
-            ["Domain"] = mailbox.Domain,
-            ["SmtpHost"] = mailbox.Smtp.Host,
-            ["SmtpPort"] = mailbox.Smtp.Port,
-            ["SmtpTls"] = mailbox.Smtp.Tls.ToString(),
-            ["ImapHost"] = mailbox.Imap.Host,
-            ["ImapPort"] = mailbox.Imap.Port,
-            ["ImapTls"] = mailbox.Imap.Tls.ToString(),
-            ["Username"] = mailbox.Username,
-            ["SecretName"] = mailbox.SecretName,
-            ["State"] = mailbox.State.ToString(),
-            ["CreatedAt"] = mailbox.CreatedAt,
-            ["AppendToSent"] = mailbox.AppendToSent,
-            ["StateReason"] = mailbox.StateReason,
-            ["ThrottleFactor"] = mailbox.ThrottleFactor,
-            ["RampHeld"] = mailbox.RampHeld,
-        };
-        await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (etag is null)
+            {
+                await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await table.UpdateEntityAsync(row, new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> TryDeleteRowAsync(TableClient table, string partition, string row, string? etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await table.DeleteEntityAsync(partition, row, etag is null ? ETag.All : new ETag(etag), cancellationToken).ConfigureAwait(false);
+            return response.Status != 404;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
     }
 
     public async Task<SendingPool?> GetPoolAsync(string poolId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.SendingPools, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>("pool", poolId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue
-            ? new SendingPool(row.Value!.RowKey, row.Value.GetString("Description") ?? string.Empty, row.Value.GetString("TimeZoneId") ?? "UTC", row.Value.GetDateTimeOffset("CreatedAt") ?? default)
-            : null;
+        return row.HasValue ? ToPool(row.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<SendingPool>> ListPoolsAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.SendingPools, cancellationToken).ConfigureAwait(false);
+        var result = new List<SendingPool>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == "pool", cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(ToPool(row));
+        }
+
+        return result;
     }
 
     public async Task UpsertPoolAsync(SendingPool pool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pool);
         var table = await storage.TableAsync(TableNames.SendingPools, cancellationToken).ConfigureAwait(false);
-        await table.UpsertEntityAsync(
-            new TableEntity("pool", pool.Id) { ["Description"] = pool.Description, ["TimeZoneId"] = pool.TimeZoneId, ["CreatedAt"] = pool.CreatedAt },
-            TableUpdateMode.Replace,
-            cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(ToRow(pool), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
+
+    public async Task<bool> TryWritePoolAsync(SendingPool pool, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        var table = await storage.TableAsync(TableNames.SendingPools, cancellationToken).ConfigureAwait(false);
+        return await TryWriteRowAsync(table, ToRow(pool), pool.ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> TryDeletePoolAsync(string poolId, string? etag, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.SendingPools, cancellationToken).ConfigureAwait(false);
+        return await TryDeleteRowAsync(table, "pool", poolId, etag, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TableEntity ToRow(SendingPool pool) =>
+        new("pool", pool.Id) { ["Description"] = pool.Description, ["TimeZoneId"] = pool.TimeZoneId, ["CreatedAt"] = pool.CreatedAt };
+
+    private static SendingPool ToPool(TableEntity row) =>
+        new(row.RowKey, row.GetString("Description") ?? string.Empty, row.GetString("TimeZoneId") ?? "UTC", row.GetDateTimeOffset("CreatedAt") ?? default)
+        {
+            ETag = row.ETag.ToString(),
+        };
 
     async Task<SendingDomain?> IDomainStore.GetAsync(string name, CancellationToken cancellationToken)
     {
@@ -120,30 +198,48 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
     {
         ArgumentNullException.ThrowIfNull(domain);
         var table = await storage.TableAsync(TableNames.Domains, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await table.AddEntityAsync(
-                new TableEntity("domain", domain.Name) { ["RegisteredAt"] = domain.RegisteredAt, ["Retired"] = domain.Retired },
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // already registered: keep its history as it is
-        }
+
+        // already registered: keep its history as it is
+        _ = await TryWriteRowAsync(table, ToRow(domain), etag: null, cancellationToken).ConfigureAwait(false);
     }
 
     async Task IDomainStore.UpsertAsync(SendingDomain domain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
         var table = await storage.TableAsync(TableNames.Domains, cancellationToken).ConfigureAwait(false);
-        await table.UpsertEntityAsync(
-            new TableEntity("domain", domain.Name) { ["RegisteredAt"] = domain.RegisteredAt, ["Retired"] = domain.Retired },
-            TableUpdateMode.Replace,
-            cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(ToRow(domain), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
+    async Task<bool> IDomainStore.TryWriteAsync(SendingDomain domain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var table = await storage.TableAsync(TableNames.Domains, cancellationToken).ConfigureAwait(false);
+        return await TryWriteRowAsync(table, ToRow(domain), domain.ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    async Task<bool> IDomainStore.TryDeleteAsync(string name, string? etag, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Domains, cancellationToken).ConfigureAwait(false);
+        return await TryDeleteRowAsync(table, "domain", name, etag, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TableEntity ToRow(SendingDomain domain) => new("domain", domain.Name)
+    {
+        ["RegisteredAt"] = domain.RegisteredAt,
+        ["Retired"] = domain.Retired,
+        ["DkimSelectors"] = string.Join(',', domain.DkimSelectors),
+        ["Note"] = domain.Note,
+        ["Forced"] = domain.Forced,
+    };
+
     private static SendingDomain ToDomain(TableEntity row) =>
-        new(row.RowKey, row.GetDateTimeOffset("RegisteredAt") ?? default, row.GetBoolean("Retired") ?? false);
+        new(row.RowKey, row.GetDateTimeOffset("RegisteredAt") ?? default, row.GetBoolean("Retired") ?? false)
+        {
+            DkimSelectors = (row.GetString("DkimSelectors") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries),
+            Note = row.GetString("Note"),
+            Forced = row.GetBoolean("Forced") ?? false,
+            ETag = row.ETag.ToString(),
+        };
 
     private static Mailbox ToMailbox(TableEntity row) => new(
         row.GetString("Address"),
@@ -157,5 +253,8 @@ public sealed class TableMailboxStore(StorageClients storage) : IMailboxStore, I
         row.GetBoolean("AppendToSent") ?? false,
         row.GetString("StateReason"),
         row.GetDouble("ThrottleFactor") ?? 1.0,
-        row.GetBoolean("RampHeld") ?? false);
+        row.GetBoolean("RampHeld") ?? false)
+    {
+        ETag = row.ETag.ToString(),
+    };
 }

@@ -38,5 +38,43 @@ public sealed class TableSuppressionList(StorageClients storage, TimeProvider ti
         return row.HasValue;
     }
 
+    public async Task<Suppression?> GetAsync(string address, CancellationToken cancellationToken)
+    {
+        if (EmailAddress.Normalize(address) is not { } normalized)
+        {
+            return null;
+        }
+
+        var table = await storage.TableAsync(TableNames.Suppressions, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(
+            TableKey.Escape(EmailAddress.DomainOf(normalized)), TableKey.Escape(normalized), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? ToSuppression(row.Value!) : null;
+    }
+
+    public async Task<bool> RemoveAsync(string address, CancellationToken cancellationToken)
+    {
+        if (EmailAddress.Normalize(address) is not { } normalized)
+        {
+            return false;
+        }
+
+        var table = await storage.TableAsync(TableNames.Suppressions, cancellationToken).ConfigureAwait(false);
+        var response = await table.DeleteEntityAsync(
+            TableKey.Escape(EmailAddress.DomainOf(normalized)), TableKey.Escape(normalized), Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+        return response.Status != 404;
+    }
+
+    public async IAsyncEnumerable<Suppression> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Suppressions, cancellationToken).ConfigureAwait(false);
+        await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return ToSuppression(row);
+        }
+    }
+
+    private static Suppression ToSuppression(TableEntity row) =>
+        new(row.GetString("Address") ?? string.Empty, row.GetString("Reason") ?? string.Empty, row.GetString("Evidence") ?? string.Empty, row.GetDateTimeOffset("AddedAt") ?? default);
+
     private static string Shorten(string value) => value.Length > 80 ? value[..80] + "…" : value;
 }

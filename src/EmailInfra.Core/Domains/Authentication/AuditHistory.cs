@@ -1,3 +1,4 @@
+using EmailInfra.Core.Domains;
 using EmailInfra.Core.Mailboxes;
 using Microsoft.Extensions.Logging;
 
@@ -38,7 +39,7 @@ public interface IHealthEvents
 }
 
 /// <summary>Audits a domain, stores the report in its history, and raises a health event when a check got worse.</summary>
-public sealed partial class DomainAuditService(DomainAuditor auditor, IAuditHistory history, IHealthEvents events, IMailboxStore mailboxes, IDnsRecords dns, ILogger<DomainAuditService> logger)
+public sealed partial class DomainAuditService(DomainAuditor auditor, IAuditHistory history, IHealthEvents events, IMailboxStore mailboxes, IDomainStore domains, IDnsRecords dns, ILogger<DomainAuditService> logger)
 {
     public async Task<(AuditReport Report, IReadOnlyList<string> Worse)> AuditAsync(AuditRequest request, CancellationToken cancellationToken)
     {
@@ -84,9 +85,26 @@ public sealed partial class DomainAuditService(DomainAuditor auditor, IAuditHist
         return (await AuditAsync(await RequestForAsync(domain, ofDomain, selectors, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).Report;
     }
 
-    /// <summary>The domain's sending IPs are the addresses of its mailboxes' SMTP hosts (exact for self-run servers).</summary>
+    /// <summary>Audits a domain now (an operator's request), with its mailboxes' sending IPs, as the daily timer would.</summary>
+    public async Task<AuditReport> AuditDomainAsync(string domain, IReadOnlyList<string> selectors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var ofDomain = (await mailboxes.ListAllAsync(cancellationToken).ConfigureAwait(false))
+            .Where(m => m.State != MailboxState.Retired && m.Domain.Equals(domain, StringComparison.OrdinalIgnoreCase)).ToList();
+        return (await AuditAsync(await RequestForAsync(domain, ofDomain, selectors, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).Report;
+    }
+
+    /// <summary>
+    /// The domain's sending IPs are the addresses of its mailboxes' SMTP hosts (exact for self-run servers); its selectors are
+    /// the configured ones and those registered with the domain.
+    /// </summary>
     private async Task<AuditRequest> RequestForAsync(string domain, IReadOnlyList<Mailbox> ofDomain, IReadOnlyList<string> selectors, CancellationToken cancellationToken)
     {
+        if (await domains.GetAsync(domain, cancellationToken).ConfigureAwait(false) is { DkimSelectors.Count: > 0 } registered)
+        {
+            selectors = selectors.Concat(registered.DkimSelectors).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        }
+
         var ips = new List<System.Net.IPAddress>();
         foreach (var host in ofDomain.Select(m => m.Smtp.Host).Distinct(StringComparer.OrdinalIgnoreCase))
         {
