@@ -39,22 +39,36 @@ public static class ApiViews
 
     public static string Name(MailboxState state) => state.ToString().ToLowerInvariant();
 
-    /// <summary>An ETag header value for a stored version (quoted, as RFC 9110 writes them).</summary>
-    public static string? ETag(string? version) => version is null ? null : version.StartsWith("W/", StringComparison.Ordinal) || version.StartsWith('"') ? version : $"\"{version}\"";
+    /// <summary>
+    /// The ETag header value for a stored version: the storage's version, base64url-encoded in a strong tag, so a client
+    /// sends back exactly what it got (storage versions are weak tags with quotes inside, which HTTP clients rewrite).
+    /// </summary>
+    public static string? ETag(string? version) =>
+        version is null ? null : "\"" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(version)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
 
-    /// <summary>The stored version an If-Match header names, or null for none or "*".</summary>
+    /// <summary>The stored version an If-Match header names; null for none or "*"; a tag this API never gave names no version (it never matches).</summary>
     public static string? IfMatch(ApiRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var value = request.IfMatch?.Trim();
-        return string.IsNullOrEmpty(value) || value == "*" ? null : value.Trim('"');
+        if (string.IsNullOrEmpty(value) || value == "*")
+        {
+            return null;
+        }
+
+        var tag = (value.StartsWith("W/", StringComparison.Ordinal) ? value[2..] : value).Trim('"').Replace('-', '+').Replace('_', '/');
+        tag += new string('=', (4 - (tag.Length % 4)) % 4);
+        var bytes = new byte[tag.Length];
+        return tag.Length <= 400 && Convert.TryFromBase64String(tag, bytes, out var written)
+            ? System.Text.Encoding.UTF8.GetString(bytes, 0, written)
+            : "W/\"not-a-version-of-this-api\"";
     }
 
     /// <summary>Whether the stored version is the one If-Match named (always, when none was sent).</summary>
     public static bool Matches(ApiRequest request, string? stored)
     {
         var wanted = IfMatch(request);
-        return wanted is null || string.Equals(wanted, stored?.Trim('"'), StringComparison.Ordinal);
+        return wanted is null || string.Equals(wanted, stored, StringComparison.Ordinal);
     }
 
     public static string DomainName(string field, string? value)

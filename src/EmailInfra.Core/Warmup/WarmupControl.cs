@@ -46,7 +46,8 @@ public sealed class WarmupControl(IMailboxStore mailboxes, SendingCalendar calen
                 continue;
             }
 
-            if (instance is not { IsRunning: true })
+            // a day just scheduled is still pending: its events wait in its history for it
+            if (instance is null || instance.IsCompleted)
             {
                 outcomes.Add(new(mailbox.Address, day, "skipped", instance is null ? "no warm-up day is running today" : $"today's day is {instance.RuntimeStatus.ToString().ToLowerInvariant()}"));
                 continue;
