@@ -35,6 +35,7 @@ public static class EmailInfraCommand
         root.Subcommands.Add(Poll());
         root.Subcommands.Add(Day());
         root.Subcommands.Add(Audit());
+        root.Subcommands.Add(OpenApi());
         return root;
     }
 
@@ -419,6 +420,18 @@ public static class EmailInfraCommand
                 }
             }
 
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command OpenApi()
+    {
+        var command = new Command("openapi", "Print the admin API's OpenAPI 3.1 document (the one served at /api/openapi.json and checked in as docs/openapi.json).");
+        command.SetAction(parse =>
+        {
+            using var host = LocalHost.BuildServices(LocalConfiguration.Build(parse.GetValue(ConfigOption)));
+            Console.Out.Write(Core.Api.OpenApiDocument.Write(host.Services.GetRequiredService<Core.Api.AdminApi>().Routes));
             return 0;
         });
         return command;

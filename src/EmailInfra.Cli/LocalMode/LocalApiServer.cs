@@ -35,7 +35,7 @@ public sealed partial class LocalApiServer(HttpAdminApi api, IOptions<ApiOptions
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = AdminApi.MaxBodyBytes + 1; // a larger body is refused as a 413 problem, not a bare 413
+            k.Limits.MaxRequestBodySize = HttpAdminApi.DrainLimit; // up to it, a body over 1 MiB gets a 413 problem from the adapter
         });
         app = builder.Build();
         var client = services.GetService<DurableTaskClient>();

@@ -13,7 +13,9 @@ public static class ApiJson
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         MaxDepth = 16,
+        NumberHandling = JsonNumberHandling.Strict, // "587" is a string, not a port
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(), // the schema exporter needs it set
     };
 
     /// <summary>Reads the body as <typeparamref name="T"/>; anything else is a 400 naming the field (415 for a body that is not JSON at all).</summary>

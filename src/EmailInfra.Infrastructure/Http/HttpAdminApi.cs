@@ -63,12 +63,6 @@ public sealed class HttpAdminApi(AdminApi api, IOptions<ApiOptions> options)
             return;
         }
 
-        if (request.ContentLength > AdminApi.MaxBodyBytes)
-        {
-            await WriteAsync(context, AdminApi.Problem(413, "Content too large", $"The body is over {AdminApi.MaxBodyBytes} bytes.")).ConfigureAwait(false);
-            return;
-        }
-
         var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
@@ -104,24 +98,35 @@ public sealed class HttpAdminApi(AdminApi api, IOptions<ApiOptions> options)
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
     }
 
-    /// <summary>The body, or null when it is over the limit (a chunked body has no length to refuse it by up front).</summary>
+    /// <summary>
+    /// The body, or null when it is over the limit. The rest of an oversized body is read and dropped (up to
+    /// <see cref="DrainLimit"/>), so the client finishes sending and reads the 413 instead of a broken connection.
+    /// </summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
+        long total = 0;
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > AdminApi.MaxBodyBytes)
+            total += read;
+            if (total > DrainLimit)
             {
                 return null;
             }
 
-            buffer.Write(chunk, 0, read);
+            if (total <= AdminApi.MaxBodyBytes)
+            {
+                buffer.Write(chunk, 0, read);
+            }
         }
 
-        return buffer.ToArray();
+        return total > AdminApi.MaxBodyBytes ? null : buffer.ToArray();
     }
+
+    /// <summary>How much of an oversized body is read to answer it cleanly; the local server refuses anything larger outright.</summary>
+    public const int DrainLimit = 16 * 1024 * 1024;
 
     private static async Task WriteAsync(HttpContext context, ApiResponse response)
     {
