@@ -76,6 +76,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // the physical queue names: the queue triggers bind these settings and the producers read them (one name, both sides)
         { name: 'SendJobsQueue', value: 'send-jobs' }
         { name: 'OutboundJobsQueue', value: 'outbound-jobs' }
+        { name: 'WebhookJobsQueue', value: 'webhook-jobs' }
         { name: 'PollJobsQueue', value: 'poll-jobs' }
         { name: 'Polling__Interval', value: pollInterval }
       ]

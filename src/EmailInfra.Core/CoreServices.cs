@@ -49,11 +49,14 @@ public static class CoreServices
         services.AddSingleton<IValidateOptions<HealthOptions>>(sp => sp.GetRequiredService<RuleFileValidation>());
         services.AddSingleton(sp => sp.GetRequiredService<RuleFileValidation>().HealthRulesFor(sp.GetRequiredService<IOptions<HealthOptions>>().Value));
         services.AddSingleton<HealthService>();
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Webhooks.WebhookPublisher>();
+        services.AddSingleton<Webhooks.WebhookDispatcher>();
         services.AddSingleton<Api.MailboxCsvImport>();
         foreach (var area in new[]
         {
             typeof(Api.SystemEndpoints), typeof(Api.DomainEndpoints), typeof(Api.PoolEndpoints), typeof(Api.MailboxEndpoints), typeof(Api.WarmupEndpoints),
-            typeof(Api.OutboundEndpoints), typeof(Api.HealthEndpoints), typeof(Api.MetricEndpoints), typeof(Api.SuppressionEndpoints),
+            typeof(Api.OutboundEndpoints), typeof(Api.HealthEndpoints), typeof(Api.MetricEndpoints), typeof(Api.SuppressionEndpoints), typeof(Api.WebhookEndpoints),
         })
         {
             services.AddSingleton(typeof(Api.IApiEndpoints), area);

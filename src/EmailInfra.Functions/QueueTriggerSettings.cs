@@ -6,7 +6,7 @@ namespace EmailInfra.Functions;
 /// <summary>The app settings the queue triggers bind (%SendJobsQueue% …), checked before the app starts.</summary>
 public static class QueueTriggerSettings
 {
-    public static readonly IReadOnlyList<string> All = [QueueNames.SendJobsSetting, QueueNames.OutboundJobsSetting, QueueNames.PollJobsSetting];
+    public static readonly IReadOnlyList<string> All = [QueueNames.SendJobsSetting, QueueNames.OutboundJobsSetting, QueueNames.PollJobsSetting, QueueNames.WebhookJobsSetting];
 
     /// <summary>Throws, naming the setting, when one is missing: the producers would otherwise fall back to another name than the trigger's.</summary>
     public static void Require(IConfiguration configuration)

@@ -44,7 +44,11 @@ public static class InfrastructureServices
         services.AddSingleton<IWarmupJournal, TableWarmupJournal>();
         services.AddSingleton<TableAuditHistory>();
         services.AddSingleton<IAuditHistory>(sp => sp.GetRequiredService<TableAuditHistory>());
-        services.AddSingleton<IHealthEvents>(sp => sp.GetRequiredService<TableAuditHistory>());
+        // every health event recorded is published to the webhooks subscribed to "health" too
+        services.AddSingleton<IHealthEvents>(sp => new EmailInfra.Core.Webhooks.WebhookHealthEvents(
+            sp.GetRequiredService<TableAuditHistory>(), sp.GetRequiredService<EmailInfra.Core.Webhooks.WebhookPublisher>()));
+        services.AddSingleton<EmailInfra.Core.Webhooks.IWebhookStore, TableWebhookStore>();
+        services.AddSingleton<EmailInfra.Core.Webhooks.IWebhookTransport, Http.HttpWebhookTransport>();
         services.AddSingleton<IDnsRecords, DnsClientRecords>();
         services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section);
         services.AddSingleton<IMailRouteResolver, DnsMailRouteResolver>();

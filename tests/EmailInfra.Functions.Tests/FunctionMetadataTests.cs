@@ -34,6 +34,7 @@ public class FunctionMetadataTests
     [InlineData(nameof(SendEmailFunction.SendEmail), QueueNames.SendJobs, QueueNames.SendJobsSetting)]
     [InlineData(nameof(PollMailboxFunction.PollMailbox), QueueNames.PollJobs, QueueNames.PollJobsSetting)]
     [InlineData(nameof(DispatchOutboundFunction.DispatchOutbound), QueueNames.OutboundJobs, QueueNames.OutboundJobsSetting)]
+    [InlineData(nameof(DeliverWebhookFunction.DeliverWebhook), QueueNames.WebhookJobs, QueueNames.WebhookJobsSetting)]
     public void QueueFunctions_BindTheQueueSetting_WhichTheProducersWriteTo_EvenWithANamePrefix(string function, string queue, string setting)
     {
         var trigger = Trigger(function);
@@ -152,7 +153,7 @@ public class FunctionMetadataTests
     public void EveryFunction_EntryPointIsAPublicMethodOfTheAssembly()
     {
         var assembly = typeof(SendEmailFunction).Assembly;
-        Assert.Equal(13 + Api.AdminApiWiringTests.Routes.Count, Functions.Length); // the jobs, and one HTTP function per admin API route
+        Assert.Equal(14 + Api.AdminApiWiringTests.Routes.Count, Functions.Length); // the jobs, and one HTTP function per admin API route
         foreach (var f in Functions)
         {
             var entry = f.GetProperty("entryPoint").GetString()!;

@@ -51,6 +51,11 @@ public static class LocalHost
                 var poll = sp.GetRequiredService<PollHandler>();
                 return (message, _, ct) => poll.HandleAsync(message, ct);
             });
+            AddQueue(builder.Services, QueueNames.WebhookJobs, sp =>
+            {
+                var webhooks = sp.GetRequiredService<Core.Webhooks.WebhookDispatcher>();
+                return (message, _, ct) => webhooks.HandleAsync(message, ct);
+            });
             AddTimer(builder.Services, configuration, TimerSchedules.PollSchedule, (sp, ct) => sp.GetRequiredService<PollFanout>().RunAsync(ct));
 
             AddTimer(builder.Services, configuration, TimerSchedules.SweepSchedule, (sp, ct) => sp.GetRequiredService<StrandedSends>().SweepAsync(ct));

@@ -42,6 +42,7 @@ public sealed class PollHandler(
     SendingCalendar calendar,
     IOptions<PollingOptions> options,
     BounceRules rules,
+    Webhooks.WebhookPublisher webhooks,
     TimeProvider time,
     ILogger<PollHandler> logger)
 {
@@ -318,6 +319,23 @@ public sealed class PollHandler(
                 await suppressions.AddAsync(recipient.Address, "hard-bounce " + recipient.Status, entry.MessageId ?? string.Empty, cancellationToken).ConfigureAwait(false);
             }
 
+            // published whether or not the count above was new: a poll repeated after a crash publishes the same event, delivered once
+            await webhooks.PublishAsync(
+                Webhooks.WebhookEvent.For(Webhooks.WebhookEventKinds.Bounce, $"{entry.MessageId ?? entry.Key.SendId}|{recipient.Address}", time.GetUtcNow(), new Dictionary<string, object?>
+                {
+                    ["mailbox"] = entry.Key.Mailbox,
+                    ["pool"] = entry.PoolId,
+                    ["recipient"] = recipient.Address,
+                    ["sendId"] = entry.Key.SendId,
+                    ["kind"] = entry.Kind.ToString().ToLowerInvariant(),
+                    ["messageId"] = entry.MessageId,
+                    ["status"] = recipient.Status,
+                    ["reason"] = recipient.Reason,
+                    ["hard"] = recipient.IsHard,
+                    ["diagnostic"] = recipient.Diagnostic,
+                }),
+                cancellationToken).ConfigureAwait(false);
+
             InboxLog.BounceLinked(logger, entry.Key.Mailbox, entry.Key.SendId, recipient.Address, recipient.Status);
             counted++;
         }
@@ -452,6 +470,18 @@ public sealed class PollHandler(
         await metrics.CountOnceAsync(
             entry.Key.Mailbox, entry.Key.Day, MailboxMetric.Complaints, "complaint|" + (entry.MessageId ?? entry.Key.SendId), cancellationToken).ConfigureAwait(false);
         InboxLog.Complaint(logger, entry.Key.Mailbox, complaint.FeedbackType, entry.MessageId);
+        await webhooks.PublishAsync(
+            Webhooks.WebhookEvent.For(Webhooks.WebhookEventKinds.Complaint, entry.MessageId ?? entry.Key.SendId, time.GetUtcNow(), new Dictionary<string, object?>
+            {
+                ["mailbox"] = entry.Key.Mailbox,
+                ["pool"] = entry.PoolId,
+                ["recipient"] = entry.Recipient,
+                ["sendId"] = entry.Key.SendId,
+                ["kind"] = entry.Kind.ToString().ToLowerInvariant(),
+                ["messageId"] = entry.MessageId,
+                ["feedbackType"] = complaint.FeedbackType,
+            }),
+            cancellationToken).ConfigureAwait(false);
         return 1;
     }
 
@@ -460,6 +490,17 @@ public sealed class PollHandler(
         var original = autoReply.InReplyTo is null ? null : await ledger.FindByMessageIdAsync(autoReply.InReplyTo, cancellationToken).ConfigureAwait(false);
         var day = original?.Key.Day ?? Today();
         await metrics.CountOnceAsync(mailbox.Address, day, MailboxMetric.AutoReplies, "autoreply|" + (autoReply.MessageId ?? autoReply.InReplyTo ?? place), cancellationToken).ConfigureAwait(false);
+        await webhooks.PublishAsync(
+            Webhooks.WebhookEvent.For(Webhooks.WebhookEventKinds.AutoReply, $"{mailbox.Address}|{autoReply.MessageId ?? autoReply.InReplyTo ?? place}", time.GetUtcNow(), new Dictionary<string, object?>
+            {
+                ["mailbox"] = mailbox.Address,
+                ["pool"] = mailbox.PoolId,
+                ["recipient"] = original?.Recipient,
+                ["sendId"] = original?.Key.SendId,
+                ["inReplyTo"] = autoReply.InReplyTo,
+                ["messageId"] = autoReply.MessageId,
+            }),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PollSummary> ApplyOrdinaryAsync(Mailbox mailbox, IInboxSession session, FolderSnapshot folder, InboundHeaders item, OrdinaryVerdict verdict, CancellationToken cancellationToken)
@@ -489,6 +530,18 @@ public sealed class PollHandler(
             && original.Kind == SendKind.Outbound)
         {
             await metrics.CountOnceAsync(mailbox.Address, original.Key.Day, MailboxMetric.Replies, "reply|" + (verdict.MessageId ?? verdict.InReplyTo), cancellationToken).ConfigureAwait(false);
+            await webhooks.PublishAsync(
+                Webhooks.WebhookEvent.For(Webhooks.WebhookEventKinds.Reply, $"{mailbox.Address}|{verdict.MessageId ?? verdict.InReplyTo}", time.GetUtcNow(), new Dictionary<string, object?>
+                {
+                    ["mailbox"] = mailbox.Address,
+                    ["pool"] = mailbox.PoolId,
+                    ["recipient"] = original.Recipient,
+                    ["sendId"] = original.Key.SendId,
+                    ["inReplyTo"] = verdict.InReplyTo,
+                    ["messageId"] = verdict.MessageId,
+                    ["folder"] = folder.Name,
+                }),
+                cancellationToken).ConfigureAwait(false);
             return new PollSummary(1, 0, 0, 1, 0);
         }
 

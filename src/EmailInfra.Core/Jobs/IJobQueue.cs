@@ -12,6 +12,9 @@ public static class QueueNames
     /// <summary>One message per mailbox to poll (<see cref="Inbox.PollJob"/>).</summary>
     public const string PollJobs = "poll-jobs";
 
+    /// <summary>One message per webhook delivery attempt (<see cref="Webhooks.WebhookJob"/>).</summary>
+    public const string WebhookJobs = "webhook-jobs";
+
     /// <summary>Where a job goes after its last failed try (the Functions convention).</summary>
     public static string PoisonOf(string queue) => queue + "-poison";
 
@@ -29,12 +32,16 @@ public static class QueueNames
     /// <summary>App setting with the physical name of <see cref="PollJobs"/>.</summary>
     public const string PollJobsSetting = "PollJobsQueue";
 
+    /// <summary>App setting with the physical name of <see cref="WebhookJobs"/>.</summary>
+    public const string WebhookJobsSetting = "WebhookJobsQueue";
+
     /// <summary>The app setting naming the physical queue of a logical queue, or null for a queue no trigger binds.</summary>
     public static string? SettingOf(string queue) => queue switch
     {
         SendJobs => SendJobsSetting,
         OutboundJobs => OutboundJobsSetting,
         PollJobs => PollJobsSetting,
+        WebhookJobs => WebhookJobsSetting,
         _ => null,
     };
 }

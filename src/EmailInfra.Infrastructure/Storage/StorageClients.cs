@@ -119,6 +119,8 @@ internal static class TableNames
     public const string WarmupDays = "WarmupDays";
     public const string AuditReports = "AuditReports";
     public const string HealthEvents = "HealthEvents";
+    public const string WebhookEndpoints = "WebhookEndpoints";
+    public const string WebhookDeliveries = "WebhookDeliveries";
     public const string ConnectionStates = "ConnectionStates";
     public const string HealthStates = "HealthStates";
 }
