@@ -12,6 +12,20 @@ public static class ApiPaging
         new("after", "The next token of the previous page"),
     ];
 
+    /// <summary>The ?limit= of a route that returns the newest items only (no token): a whole number from 1 to <paramref name="max"/>.</summary>
+    public static int Limit(ApiRequest request, int fallback, int max)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.QueryValue("limit") is not { } text)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit >= 1 && limit <= max
+            ? limit
+            : throw new InvalidRequestException("limit", $"must be a whole number from 1 to {max}");
+    }
+
     /// <summary>Pages items ordered by <paramref name="key"/> (ordinal): those after the token, at most the limit.</summary>
     public static ApiPage<T> Of<T>(IEnumerable<T> items, Func<T, string> key, ApiRequest request)
     {

@@ -161,11 +161,7 @@ public sealed class DomainEndpoints(
     private async Task<ApiResponse> AuditsAsync(ApiRequest request, CancellationToken ct)
     {
         var domain = await FindAsync(request, ct).ConfigureAwait(false);
-        var limit = 10;
-        if (request.QueryValue("limit") is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
-        {
-            throw new InvalidRequestException("limit", "must be a whole number from 1 to 100");
-        }
+        var limit = ApiPaging.Limit(request, 10, 100);
 
         return ApiResponse.Ok(await history.ListAsync(domain.Name, limit, ct).ConfigureAwait(false));
     }

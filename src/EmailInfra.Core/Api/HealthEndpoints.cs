@@ -32,11 +32,7 @@ public sealed partial class HealthEndpoints(HealthService health, IHealthEvents 
     private async Task<ApiResponse> EventsAsync(ApiRequest request, CancellationToken ct)
     {
         var scope = await ScopeAsync(request, ct).ConfigureAwait(false);
-        var limit = 50;
-        if (request.QueryValue("limit") is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 500))
-        {
-            throw new InvalidRequestException("limit", "must be a whole number from 1 to 500");
-        }
+        var limit = ApiPaging.Limit(request, 50, 500);
 
         return ApiResponse.Ok(await events.ListEventsAsync(scope.Key, limit, ct).ConfigureAwait(false));
     }

@@ -164,6 +164,8 @@ public sealed class MailboxEndpoints(IMailboxStore mailboxes, MailboxOnboarding 
             throw ApiException.Changed("The mailbox " + mailbox.Address);
         }
 
+        // the row first: a mailbox never stays registered without its password
+        await secrets.DeleteAsync(mailbox.SecretName, ct).ConfigureAwait(false);
         return ApiResponse.NoContent();
     }
 

@@ -69,6 +69,7 @@ public sealed class WebhookEndpoints(IWebhookStore store, ISecretStore secrets, 
     {
         var endpoint = await FindAsync(request, ct).ConfigureAwait(false);
         await store.DeleteEndpointAsync(endpoint.Id, ct).ConfigureAwait(false);
+        await secrets.DeleteAsync(endpoint.SecretName, ct).ConfigureAwait(false);
         return ApiResponse.NoContent();
     }
 
@@ -85,11 +86,7 @@ public sealed class WebhookEndpoints(IWebhookStore store, ISecretStore secrets, 
     private async Task<ApiResponse> DeliveriesAsync(ApiRequest request, CancellationToken ct)
     {
         var endpoint = await FindAsync(request, ct).ConfigureAwait(false);
-        var limit = 50;
-        if (request.QueryValue("limit") is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 500))
-        {
-            throw new InvalidRequestException("limit", "must be a whole number from 1 to 500");
-        }
+        var limit = ApiPaging.Limit(request, 50, 500);
 
         return ApiResponse.Ok((await store.ListDeliveriesAsync(endpoint.Id, limit, ct).ConfigureAwait(false)).Select(View).ToList());
     }

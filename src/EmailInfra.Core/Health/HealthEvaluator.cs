@@ -60,6 +60,22 @@ public static class HealthEvaluator
                     break;
                 }
 
+                case HealthRuleKind.ProviderRate:
+                {
+                    var from = signals.WindowStart(rule.WindowDays, evidenceFrom);
+                    var providers = signals.ProvidersSentTo(from).Concat(previous.Values.Where(f => f.Rule == rule.Id && f.Provider is not null).Select(f => f.Provider!)).Distinct(StringComparer.Ordinal);
+                    foreach (var provider in providers)
+                    {
+                        var numerator = rule.Numerator.Sum(m => signals.SumBreakdown(MetricBreakdown.ByProvider(m, provider), from));
+                        var denominator = rule.Denominator.Sum(m => signals.SumBreakdown(MetricBreakdown.ByProvider(m, provider), from));
+                        var found = RateFinding(rule, rule.Id + ":" + provider, provider, numerator, denominator,
+                            $"{string.Join("+", rule.Numerator)} per {string.Join("+", rule.Denominator)} at {provider}", Window(from, signals.Today), previous, rules.ClearRatio);
+                        Add(findings, found is null ? null : found with { Level = found.Level > HealthLevel.Throttled ? HealthLevel.Throttled : found.Level });
+                    }
+
+                    break;
+                }
+
                 case HealthRuleKind.Audit:
                     Add(findings, AuditFinding(rule, signals.Audits.Where(a => current.EvidenceSince is not { } s || a.At > s).ToList(), previous));
                     break;

@@ -9,6 +9,12 @@ public enum HealthRuleKind
     /// <summary>Bounces of given reasons from one recipient provider per send to it: acts on the pool towards that provider.</summary>
     ProviderReasons,
 
+    /// <summary>
+    /// A ratio of counters broken down by recipient provider (junk placements at one provider per placement there): acts on
+    /// the pool towards that provider, as <see cref="ProviderReasons"/> does.
+    /// </summary>
+    ProviderRate,
+
     /// <summary>The latest DNS audit: a check whose name matches the pattern failing.</summary>
     Audit,
 

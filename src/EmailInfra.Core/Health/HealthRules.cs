@@ -52,6 +52,9 @@ public sealed class HealthRules
 
     private sealed class RuleReader(string source)
     {
+        // the counters the send path and the poller break down by recipient provider (see MetricBreakdown)
+        private static readonly MailboxMetric[] ByProvider = [MailboxMetric.Sent, MailboxMetric.PlacedInbox, MailboxMetric.PlacedJunk, MailboxMetric.HardBounces, MailboxMetric.SoftBounces];
+
         private static readonly string[] RateKeys = ["id", "kind", "scopes", "source", "windowDays", "numerator", "denominator", "minimumSample", "strictly", "holdAt", "throttleAt", "pauseAt", "throttleFactor"];
         private static readonly string[] ReasonKeys = ["id", "kind", "scopes", "source", "windowDays", "reasons", "minimumSample", "strictly", "holdAt", "throttleAt", "pauseAt", "throttleFactor"];
         private static readonly string[] AuditKeys = ["id", "kind", "scopes", "source", "checkPattern", "action", "throttleFactor"];
@@ -75,7 +78,7 @@ public sealed class HealthRules
             var kind = Enum<HealthRuleKind>(r, at + ".kind");
             var allowed = kind switch
             {
-                HealthRuleKind.Rate => RateKeys,
+                HealthRuleKind.Rate or HealthRuleKind.ProviderRate => RateKeys,
                 HealthRuleKind.ProviderReasons => ReasonKeys,
                 HealthRuleKind.Audit => AuditKeys,
                 _ => ConnectionKeys,
@@ -104,7 +107,7 @@ public sealed class HealthRules
             };
             switch (kind)
             {
-                case HealthRuleKind.Rate or HealthRuleKind.ProviderReasons:
+                case HealthRuleKind.Rate or HealthRuleKind.ProviderReasons or HealthRuleKind.ProviderRate:
                     rule = rule with
                     {
                         WindowDays = (int)Number(r, at + ".windowDays", 1, 30),
@@ -114,9 +117,14 @@ public sealed class HealthRules
                         ThrottleAt = Optional(r, at + ".throttleAt"),
                         PauseAt = Optional(r, at + ".pauseAt"),
                     };
-                    if (kind == HealthRuleKind.Rate)
+                    if (kind is HealthRuleKind.Rate or HealthRuleKind.ProviderRate)
                     {
                         rule = rule with { Numerator = Metrics(r, at + ".numerator"), Denominator = Metrics(r, at + ".denominator") };
+                        var unsplit = rule.Numerator.Concat(rule.Denominator).Where(m => !ByProvider.Contains(m)).ToList();
+                        if (kind == HealthRuleKind.ProviderRate && unsplit.Count > 0)
+                        {
+                            throw Error(at, $"a providerRate rule reads counts by provider; {unsplit[0]} is not counted by provider (only {string.Join(", ", ByProvider)})");
+                        }
                     }
                     else
                     {
@@ -152,9 +160,9 @@ public sealed class HealthRules
                     break;
             }
 
-            if (kind == HealthRuleKind.ProviderReasons && scopes.Any(s => s != ScopeKind.Pool))
+            if (kind is HealthRuleKind.ProviderReasons or HealthRuleKind.ProviderRate && scopes.Any(s => s != ScopeKind.Pool))
             {
-                throw Error(at + ".scopes", "a providerReasons rule throttles a pool towards a provider: its scope is pool");
+                throw Error(at + ".scopes", $"a {(kind == HealthRuleKind.ProviderRate ? "providerRate" : "providerReasons")} rule throttles a pool towards a provider: its scope is pool");
             }
 
             if (kind == HealthRuleKind.Connection && scopes.Any(s => s != ScopeKind.Mailbox))

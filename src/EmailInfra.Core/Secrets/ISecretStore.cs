@@ -8,6 +8,9 @@ public interface ISecretStore
     Task<string> GetAsync(string name, CancellationToken cancellationToken);
 
     Task SetAsync(string name, string value, CancellationToken cancellationToken);
+
+    /// <summary>Removes the secret (Key Vault keeps it soft-deleted for its retention period); nothing happens when there is none.</summary>
+    Task DeleteAsync(string name, CancellationToken cancellationToken);
 }
 
 /// <summary>Credential lookup shared by every path that logs in to a mailbox's servers.</summary>

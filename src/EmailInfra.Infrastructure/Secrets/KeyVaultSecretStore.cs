@@ -22,6 +22,18 @@ public sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
 
     public Task SetAsync(string name, string value, CancellationToken cancellationToken) =>
         client.SetSecretAsync(name, value, cancellationToken);
+
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // the vault's soft-delete keeps it recoverable for the retention period; waiting for the purge is not needed
+            await client.StartDeleteSecretAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
 }
 
 /// <summary>Where secrets are kept. Bound from the "Secrets" configuration section.</summary>

@@ -55,6 +55,12 @@ public sealed class LocalSecretStore : ISecretStore
         File.Move(temp, path, overwrite: true);
     }
 
+    public Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(name)); // no error when the file does not exist
+        return Task.CompletedTask;
+    }
+
     private string PathOf(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Length > 127 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))

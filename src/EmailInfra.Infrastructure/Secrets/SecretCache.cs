@@ -48,4 +48,10 @@ public sealed class SecretCache(ISecretStore inner, TimeProvider time, SecretSto
         await inner.SetAsync(name, value, cancellationToken).ConfigureAwait(false);
         entries[name] = (value, time.GetUtcNow());
     }
+
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        await inner.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
+        entries.TryRemove(name, out _);
+    }
 }

@@ -159,8 +159,10 @@ public class AdminApiTests
 
         var test = await ApiServer.JsonAsync(await api.Client.PostAsync($"/api/mailboxes/{Good}/test", null));
         Assert.True(test["ok"]!.GetValue<bool>());
+        var secretName = (await api.Rig.Get<IMailboxStore>().GetAsync("p1", Good, default))!.SecretName;
         Assert.Equal(HttpStatusCode.NoContent, (await api.Client.DeleteAsync("/api/mailboxes/" + Good)).StatusCode);
         await ApiServer.ProblemAsync(await api.Client.GetAsync("/api/mailboxes/" + Good), 404);
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => api.Rig.Get<Core.Secrets.ISecretStore>().GetAsync(secretName, default)); // its password is gone too
         var invalid = await ApiServer.ProblemAsync(await api.SendJsonAsync(HttpMethod.Post, "/api/mailboxes", new
         {
             address = "not-an-address", pool = "p1", smtp = new { host = "bad host", port = 70000 }, imap = new { host = Rig.Host, port = 993, tls = "sometimes" }, password = "",

@@ -195,6 +195,38 @@ public class HealthEvaluatorTests
         Assert.Equal(["microsoft throttled"], verdict.ProviderChanges);
     }
 
+    [Theory]
+    [InlineData(12, 8, true)]  // 8 of 20 placements at Microsoft in junk (40%): throttled towards Microsoft
+    [InlineData(16, 4, false)] // 20%: under the quarter
+    [InlineData(6, 4, false)]  // 40%, but 10 placements are under the minimum sample of 20
+    public void JunkPlacementAtOneProvider_ThrottlesThePoolTowardsThatProviderOnly(long inbox, long junk, bool throttled)
+    {
+        var pool = HealthScope.Pool("p1");
+        var day = new DailyMetrics("a@cold.test", Today, new Dictionary<MailboxMetric, long>
+        {
+            [MailboxMetric.Sent] = 60, [MailboxMetric.PlacedInbox] = inbox + 30, [MailboxMetric.PlacedJunk] = junk,
+        })
+        {
+            Breakdown = new Dictionary<string, long>
+            {
+                [MetricBreakdown.ByProvider(MailboxMetric.Sent, "microsoft")] = 30,
+                [MetricBreakdown.ByProvider(MailboxMetric.Sent, "google")] = 30,
+                [MetricBreakdown.ByProvider(MailboxMetric.PlacedInbox, "microsoft")] = inbox,
+                [MetricBreakdown.ByProvider(MailboxMetric.PlacedJunk, "microsoft")] = junk,
+                [MetricBreakdown.ByProvider(MailboxMetric.PlacedInbox, "google")] = 30,
+            },
+        };
+        var verdict = Evaluate(new HealthSignals(Today, [day], [], []), scope: pool);
+        Assert.Equal(throttled, verdict.Record.ProviderThrottles.ContainsKey("microsoft"));
+        Assert.False(verdict.Record.ProviderThrottles.ContainsKey("google"));
+        if (throttled)
+        {
+            Assert.Equal(0.5, verdict.Record.ProviderThrottles["microsoft"]);
+            var finding = Assert.Single(verdict.Record.Findings, f => f.Rule == "junk-placement-by-provider");
+            Assert.Contains("8 of 20 (PlacedJunk per PlacedInbox+PlacedJunk at microsoft)", finding.Evidence, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void RefusedCredentials_PauseTheMailbox()
     {

@@ -23,6 +23,17 @@ public sealed class LocalSecretStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Delete_RemovesTheFile_ThenTheSecretIsUnknown_DeletingAgainIsNoError()
+    {
+        var store = new LocalSecretStore(dir);
+        await store.SetAsync("mailbox-gone", "pw", default);
+        await store.DeleteAsync("mailbox-gone", default);
+        Assert.False(File.Exists(Path.Combine(dir, "mailbox-gone.secret")));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetAsync("mailbox-gone", default));
+        await store.DeleteAsync("mailbox-gone", default);
+    }
+
+    [Fact]
     public async Task Get_FileCopiedUnderAnotherName_DoesNotDecrypt()
     {
         var store = new LocalSecretStore(dir);

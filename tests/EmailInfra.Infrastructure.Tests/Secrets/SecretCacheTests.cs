@@ -31,6 +31,12 @@ public class SecretCacheTests
             Values[name] = value;
             return Task.CompletedTask;
         }
+
+        public Task DeleteAsync(string name, CancellationToken cancellationToken)
+        {
+            Values.Remove(name);
+            return Task.CompletedTask;
+        }
     }
 
     private static readonly SecretStoreOptions Options = new() { CacheFor = TimeSpan.FromMinutes(1), StaleFor = TimeSpan.FromHours(1) };
