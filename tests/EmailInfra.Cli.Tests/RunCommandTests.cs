@@ -103,6 +103,41 @@ public class RunCommandTests
         Assert.Equal(EmailInfra.Core.Domains.Authentication.AuditStatus.Pass, Assert.Single(report.Findings, f => f.Check == "DMARC").Status);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task MailboxTest_ReportsEachStep_ExitsOneOnARefusedPassword_AndAddRefusesAPrimaryDomainUnlessForced()
+    {
+        Rig.Require(RigService.Azurite, RigService.Mail, RigService.Dns);
+        await using var rig = new RigServices();
+        var env = Environment(rig);
+        await rig.RegisterRigMailboxAsync("frank@gamma.test", "rig");
+        using (var ok = EmailInfraProcess.Start(env, null, "mailbox", "test", "--address", "frank@gamma.test"))
+        {
+            Assert.True(await ok.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, ok.Output);
+            Assert.Contains("smtp auth", ok.Output, StringComparison.Ordinal);
+            Assert.Contains("imap junk", ok.Output, StringComparison.Ordinal);
+            Assert.Contains("every step passed", ok.Output, StringComparison.Ordinal);
+        }
+
+        await rig.RegisterRigMailboxAsync("erin@gamma.test", "rig", password: "wrong-password");
+        using (var refused = EmailInfraProcess.Start(env, null, "mailbox", "test", "--address", "erin@gamma.test"))
+        {
+            Assert.True(await refused.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 1, refused.Output);
+            Assert.Contains("FAIL smtp auth", refused.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("wrong-password", refused.Output, StringComparison.Ordinal);
+        }
+
+        env["Domains__Primary__0"] = "alpha.test";
+        using (var primary = EmailInfraProcess.Start(env, "alice-pw", "mailbox", "add", "--address", "alice@alpha.test", "--pool", "rig", "--smtp", "127.0.0.1:2587", "--imap", "127.0.0.1:2143"))
+        {
+            Assert.True(await primary.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 2, primary.Output);
+            Assert.Contains("primary business domain", primary.Output, StringComparison.Ordinal);
+        }
+
+        using var forced = EmailInfraProcess.Start(env, "alice-pw", "mailbox", "add", "--address", "alice@alpha.test", "--pool", "rig", "--smtp", "127.0.0.1:2587", "--imap", "127.0.0.1:2143", "--force", "--test");
+        Assert.True(await forced.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, forced.Output);
+        Assert.Contains("every step passed", forced.Output, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string?> Environment(RigServices rig) => CliEnvironment.For(rig, new Dictionary<string, string?>
     {
         ["PollSchedule"] = "* * * * * *",
