@@ -6,7 +6,7 @@ using EmailInfra.Core.Mailboxes;
 namespace EmailInfra.Core.Api;
 
 /// <summary>Health per mailbox, domain and pool: the current state, its events with their evidence, and an operator's override.</summary>
-public sealed partial class HealthEndpoints(HealthService health, IHealthEvents events, IMailboxStore mailboxes, Domains.IDomainStore domains) : IApiEndpoints
+public sealed partial class HealthEndpoints(HealthService health, IHealthEvents events, IMailboxStore mailboxes, Domains.IDomainStore domains, Warmup.WarmupControl warmup) : IApiEndpoints
 {
     private const string Tag = "Health";
 
@@ -20,9 +20,9 @@ public sealed partial class HealthEndpoints(HealthService health, IHealthEvents 
         {
             Tag = Tag, ResponseBody = typeof(IReadOnlyList<HealthEvent>), Query = [new("limit", "Events to return, 1-500 (default 50)", "integer")],
         },
-        new("OverrideHealth", "POST", "health/{kind}/{id}/override", "Set the scope's level by hand (resume lifts it); recorded as an override event and applied at once", OverrideAsync)
+        new("OverrideHealth", "POST", "health/{kind}/{id}/override", "Set the scope's level by hand (resume lifts it); recorded as an override event and applied at once; retiring stops today's warm-up days", OverrideAsync)
         {
-            Tag = Tag, RequestBody = typeof(OverrideInput), ResponseBody = typeof(HealthView),
+            Tag = Tag, RequestBody = typeof(OverrideInput), ResponseBody = typeof(HealthView), UsesOrchestrations = true,
         },
     ];
 
@@ -63,7 +63,20 @@ public sealed partial class HealthEndpoints(HealthService health, IHealthEvents 
         }
 
         var actor = ActorPattern().IsMatch(request.Actor) ? request.Actor : throw new InvalidRequestException("X-EmailInfra-Actor", "must be 1-64 letters, digits, spaces or . _ @ -");
-        return ApiResponse.Ok(ApiViews.Of(await health.OverrideAsync(scope, level!.Value, actor, note, ct).ConfigureAwait(false)));
+        var record = await health.OverrideAsync(scope, level!.Value, actor, note, ct).ConfigureAwait(false);
+        if (level == HealthLevel.Retired && request.Orchestrations is { } client)
+        {
+            // retired mailboxes' queued sends already fail as "mailbox retired"; their running days stop now rather than at their summary
+            var covered = (await mailboxes.ListAllAsync(ct).ConfigureAwait(false)).Where(m => scope.Kind switch
+            {
+                ScopeKind.Mailbox => m.Address == scope.Id,
+                ScopeKind.Domain => m.Domain == scope.Id,
+                _ => m.PoolId == scope.Id,
+            }).ToList();
+            await warmup.ApplyAsync(client, covered, "stop", ct).ConfigureAwait(false);
+        }
+
+        return ApiResponse.Ok(ApiViews.Of(record));
     }
 
     /// <summary>The scope named by the route; it must exist, so an override cannot create state for a mistyped name.</summary>

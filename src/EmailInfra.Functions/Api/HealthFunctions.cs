@@ -2,6 +2,7 @@ using EmailInfra.Infrastructure.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace EmailInfra.Functions.Api;
 
@@ -23,9 +24,9 @@ public sealed class HealthFunctions(HttpAdminApi api)
     }
 
     [Function("OverrideHealth")]
-    public async Task<IActionResult> OverrideHealth([HttpTrigger(AuthorizationLevel.Function, "post", Route = "health/{kind}/{id}/override")] HttpRequest request)
+    public async Task<IActionResult> OverrideHealth([HttpTrigger(AuthorizationLevel.Function, "post", Route = "health/{kind}/{id}/override")] HttpRequest request, [DurableClient] DurableTaskClient client)
     {
-        await api.ServeAsync(request.HttpContext, "OverrideHealth", null).ConfigureAwait(false);
+        await api.ServeAsync(request.HttpContext, "OverrideHealth", client).ConfigureAwait(false);
         return new EmptyResult();
     }
 }

@@ -310,10 +310,16 @@ public class AdminApiTests
         Assert.Equal("unchanged", again["mailboxes"]![0]!["outcome"]!.GetValue<string>());
         var paused = await ApiServer.JsonAsync(await api.Client.PostAsync($"/api/mailboxes/{Good}/warmup/pause", null));
         Assert.Equal("paused", paused["mailboxes"]![0]!["outcome"]!.GetValue<string>());
+        // retiring the first mailbox's domain stops its day at once; the pool's stop reaches the other one
+        Assert.Equal(HttpStatusCode.OK, (await api.SendJsonAsync(HttpMethod.Post, "/api/health/domain/alpha.test/override", new { level = "retired", note = "burnt" })).StatusCode);
+        Assert.Equal(MailboxState.Retired, (await api.Rig.Get<IMailboxStore>().GetAsync("wp", Good, default))!.State);
+        var warmDay = DateOnly.Parse(started["mailboxes"]![0]!["day"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var retiredDay = await Eventually.WaitAsync(() => api.Rig.Get<Core.Warmup.IWarmupJournal>().GetAsync(Good, warmDay, default), r => r?.Outcome == "stopped", TimeSpan.FromSeconds(30));
+        Assert.Equal("stopped", retiredDay?.Outcome);
         var stopped = await ApiServer.JsonAsync(await api.Client.PostAsync("/api/pools/wp/warmup/stop", null));
-        Assert.Equal(["stopped", "stopped"], stopped["mailboxes"]!.AsArray().Select(m => m!["outcome"]!.GetValue<string>()));
+        Assert.Equal("stopped", stopped["mailboxes"]!.AsArray().Single(m => m!["mailbox"]!.GetValue<string>() == Other)!["outcome"]!.GetValue<string>());
 
-        // the stop reaches the days: both finish early, as stopped
+        // the stops reach the days: both finish early, as stopped
         var journal = api.Rig.Get<Core.Warmup.IWarmupJournal>();
         var day = DateOnly.Parse(started["mailboxes"]![0]!["day"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         var records = await Eventually.WaitAsync(
