@@ -69,11 +69,26 @@ public class ComplaintsPauseAMailboxTests
         Assert.Equal(HealthLevel.Paused, (await health.GetAsync(HealthScope.Domain("alpha.test"), default)).Level);
         Assert.Equal(HealthLevel.Paused, (await health.GetAsync(HealthScope.Pool("rig"), default)).Level);
 
-        // an operator resumes them through the health service (the API's override): recorded, applied, and it survives the next evaluation
-        await health.OverrideAsync(HealthScope.Domain("alpha.test"), HealthLevel.Clear, "ops@example.test", "complainer suppressed, list checked", default);
-        await health.OverrideAsync(HealthScope.Pool("rig"), HealthLevel.Clear, "ops@example.test", "complainer suppressed, list checked", default);
+        // an operator resumes them through the admin API's override, as the Functions app serves it: recorded, applied, and it survives the next evaluation
+        var function = new EmailInfra.Functions.Api.HealthFunctions(rig.Get<EmailInfra.Infrastructure.Http.HttpAdminApi>());
+        async Task ResumeAsync(string kind, string id)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Request.Method = "POST";
+            context.Request.Path = $"/api/health/{kind}/{id}/override";
+            context.Request.ContentType = "application/json";
+            context.Request.Headers["X-EmailInfra-Actor"] = "ops@example.test";
+            context.Request.Body = new MemoryStream("{\"level\":\"resume\",\"note\":\"complainer suppressed, list checked\"}"u8.ToArray());
+            context.Response.Body = new MemoryStream();
+            await function.OverrideHealth(context.Request, null!); // resuming needs no Durable client
+            context.Response.Body.Position = 0;
+            Assert.True(context.Response.StatusCode == 200, new StreamReader(context.Response.Body).ReadToEnd());
+        }
+
+        await ResumeAsync("domain", "alpha.test");
+        await ResumeAsync("pool", "rig");
         Assert.Equal(MailboxState.Paused, (await rig.Get<IMailboxStore>().FindByAddressAsync(sender, default))!.State); // its own pause still holds
-        await health.OverrideAsync(HealthScope.Mailbox(sender), HealthLevel.Clear, "ops@example.test", "complainer suppressed, list checked", default);
+        await ResumeAsync("mailbox", sender);
         Assert.Equal(MailboxState.Warming, (await rig.Get<IMailboxStore>().FindByAddressAsync(sender, default))!.State);
         await health.EvaluateAllAsync(default);
         var resumed = (await rig.Get<IMailboxStore>().FindByAddressAsync(sender, default))!;
