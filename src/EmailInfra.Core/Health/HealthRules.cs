@@ -60,7 +60,9 @@ public sealed class HealthRules
         private static readonly string[] AuditKeys = ["id", "kind", "scopes", "source", "checkPattern", "action", "throttleFactor"];
         private static readonly string[] ConnectionKeys = ["id", "kind", "scopes", "source", "status", "action", "throttleFactor"];
 
-        public InvalidOperationException Error(string key, string message) => new($"{source}: '{key}' {message}");
+        private readonly RuleFileReader file = new(source);
+
+        public InvalidOperationException Error(string key, string message) => file.Error(key, message);
 
         public HealthRule Rule(JsonElement r, string at)
         {
@@ -173,31 +175,21 @@ public sealed class HealthRules
             return rule;
         }
 
-        public List<JsonElement> Array(JsonElement parent, string key) =>
-            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : throw Error(key, "must be an array");
+        public List<JsonElement> Array(JsonElement parent, string key) => file.Array(parent, key);
 
-        public double Number(JsonElement parent, string key, double min, double max) =>
-            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.Number && value.GetDouble() is var n && n >= min && n <= max
-                ? n
-                : throw Error(key, string.Create(CultureInfo.InvariantCulture, $"must be a number from {min} to {max}"));
+        public double Number(JsonElement parent, string key, double min, double max) => file.Number(parent, key, min, max);
 
         private double? Optional(JsonElement parent, string key) =>
-            parent.TryGetProperty(Leaf(key), out _) ? Number(parent, key, 0.000001, 1) : null;
+            RuleFileReader.Has(parent, key) ? Number(parent, key, 0.000001, 1) : null;
 
         private string String(JsonElement parent, string key) =>
-            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { } s && !string.IsNullOrWhiteSpace(s)
-                ? s
-                : throw Error(key, Leaf(key) == "source" ? "is required: every rule names where its threshold comes from (an RFC, a provider's page, a reference table)" : "must be a non-empty string");
+            file.String(parent, key, RuleFileReader.Leaf(key) == "source" ? "is required: every rule names where its threshold comes from (an RFC, a provider's page, a reference table)" : null);
 
         private T Enum<T>(JsonElement parent, string key)
-            where T : struct, System.Enum =>
-            parent.TryGetProperty(Leaf(key), out var value) ? EnumOf<T>(value, key) : throw Error(key, "is required");
+            where T : struct, System.Enum => file.Enum<T>(parent, key);
 
         private T EnumOf<T>(JsonElement value, string key)
-            where T : struct, System.Enum =>
-            value.ValueKind == JsonValueKind.String && System.Enum.TryParse<T>(value.GetString(), ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed) && !int.TryParse(value.GetString(), out _)
-                ? parsed
-                : throw Error(key, "must be one of " + string.Join(", ", System.Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])));
+            where T : struct, System.Enum => file.EnumOf<T>(value, key);
 
         private HealthLevel Action(JsonElement parent, string key)
         {
@@ -217,19 +209,6 @@ public sealed class HealthRules
             return metrics.Count > 0 ? metrics : throw Error(key, "must name at least one metric");
         }
 
-        private Regex Pattern(JsonElement parent, string key)
-        {
-            var pattern = String(parent, key);
-            try
-            {
-                return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-            }
-            catch (ArgumentException ex)
-            {
-                throw Error(key, "is not a valid regular expression: " + ex.Message);
-            }
-        }
-
-        private static string Leaf(string key) => key[(key.LastIndexOfAny(['.', ']']) + 1)..];
+        private Regex Pattern(JsonElement parent, string key) => file.Regex(parent, key);
     }
 }

@@ -52,7 +52,7 @@ public sealed class SendingLimits
     public static SendingLimits Parse(string json, string source)
     {
         var root = RuleFileText.Parse(json, source);
-        var reader = new Reader(source);
+        var reader = new RuleFileReader(source);
         var version = reader.Int(root, "version", 1, 1);
         var mailbox = reader.Object(root, "mailbox");
         var pool = reader.Object(root, "pool");
@@ -79,38 +79,6 @@ public sealed class SendingLimits
         }
 
         return limits;
-    }
-
-    private sealed class Reader(string source)
-    {
-        public InvalidOperationException Error(string key, string message) => new($"{source}: '{key}' {message}");
-
-        public JsonElement Object(JsonElement parent, string key) =>
-            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.Object ? value : throw Error(key, "must be an object");
-
-        public List<JsonElement> Array(JsonElement parent, string key) =>
-            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : throw Error(key, "must be an array");
-
-        public string String(JsonElement parent, string key) =>
-            parent.TryGetProperty(Leaf(key), out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : throw Error(key, "must be a non-empty string");
-
-        public int Int(JsonElement parent, string key, int min, int max) =>
-            parent.TryGetProperty(Leaf(key), out var value) && value.TryGetInt32(out var n) && n >= min && n <= max ? n : throw Error(key, $"must be a whole number from {min} to {max}");
-
-        public Regex Regex(JsonElement parent, string key)
-        {
-            var pattern = String(parent, key);
-            try
-            {
-                return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-            }
-            catch (ArgumentException ex)
-            {
-                throw Error(key, "is not a valid regular expression: " + ex.Message);
-            }
-        }
-
-        private static string Leaf(string key) => key[(key.LastIndexOfAny(['.', ']']) + 1)..];
     }
 }
 
