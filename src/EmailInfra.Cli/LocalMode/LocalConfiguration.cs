@@ -19,10 +19,8 @@ public static class LocalConfiguration
         ["HealthSchedule"] = "0 */15 * * * *",
         ["SweepSchedule"] = "0 */15 * * * *",
 
-        // the in-memory engine delivers control events when a timer fires: look for them every minute
-        ["Warmup:ControlCheck"] = "00:01:00",
         ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
-        ["Logging:LogLevel:Grpc"] = "Warning",
+        ["Logging:LogLevel:DurableTask"] = "Warning",
         ["Local:StartAzurite"] = "true",
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Azure"] = "Warning",

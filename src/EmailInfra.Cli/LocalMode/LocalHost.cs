@@ -6,7 +6,6 @@ using EmailInfra.Core.Warmup;
 using EmailInfra.Infrastructure;
 using EmailInfra.Infrastructure.Storage;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -66,9 +65,11 @@ public static class LocalHost
 
             AddTimer(builder.Services, configuration, TimerSchedules.HealthSchedule, (sp, ct) => sp.GetRequiredService<Core.Health.HealthService>().EvaluateAllAsync(ct));
 
-            // Warm-up days run on the Durable Task engine in memory: a restart loses only the in-flight orchestrations, and the
-            // next timer pass restarts today's days, whose plans are already in the ledger (see README, local mode).
-            builder.Services.AddInMemoryDurableTask(r => r.AddWarmupTasks());
+            // Warm-up days run on Durable Task Core with the Azure Storage backend against local mode's storage: their history
+            // survives a restart, and a day running when the process stopped continues where it was.
+            builder.Services.AddSingleton<LocalDurableEngine>();
+            builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LocalDurableEngine>());
+            builder.Services.AddSingleton(sp => sp.GetRequiredService<LocalDurableEngine>().Client);
             AddTimer(builder.Services, configuration, TimerSchedules.WarmupSchedule, (sp, ct) =>
                 sp.GetRequiredService<WarmupDayStarter>().StartDueAsync(sp.GetRequiredService<DurableTaskClient>(), ct));
 
