@@ -65,8 +65,21 @@ public class RestartMidDayTests(ITestOutputHelper output)
 
         using (var second = EmailInfraProcess.Start(env, null, "run"))
         {
+            // summarised (the last activity) and the orchestrations completed (their last checkpoint)
+            var instances = new TableServiceClient(Rig.StorageConnectionString).GetTableClient("EmailInfra" + rig.Prefix + "Instances");
             var done = await Eventually.WaitAsync(
-                async () => (await Task.WhenAll(network.Select(m => journal.GetAsync(m, day, default)))).Count(r => r?.NextVolume is not null),
+                async () =>
+                {
+                    var summarised = (await Task.WhenAll(network.Select(m => journal.GetAsync(m, day, default)))).Count(r => r?.NextVolume is not null);
+                    var completed = 0;
+                    foreach (var mailbox in network)
+                    {
+                        var row = await instances.GetEntityIfExistsAsync<TableEntity>(new WarmupDayInput(mailbox, "restart", day).InstanceId, string.Empty);
+                        completed += row.HasValue && row.Value!.GetString("RuntimeStatus") == "Completed" ? 1 : 0;
+                    }
+
+                    return Math.Min(summarised, completed);
+                },
                 n => n == network.Count,
                 TimeSpan.FromSeconds(120),
                 TimeSpan.FromSeconds(1));
@@ -84,11 +97,11 @@ public class RestartMidDayTests(ITestOutputHelper output)
         Assert.All(await Task.WhenAll(network.Select(m => journal.GetAsync(m, day, default))), r => Assert.Equal("completed", r!.Outcome));
 
         // the days are the same orchestration instances, created before the kill and completed after it: continued, not started again
-        var instances = new TableServiceClient(Rig.StorageConnectionString).GetTableClient("EmailInfra" + rig.Prefix + "Instances");
+        var hub = new TableServiceClient(Rig.StorageConnectionString).GetTableClient("EmailInfra" + rig.Prefix + "Instances");
         foreach (var mailbox in network)
         {
             var id = new WarmupDayInput(mailbox, "restart", day).InstanceId;
-            var row = await instances.GetEntityAsync<TableEntity>(id, string.Empty);
+            var row = await hub.GetEntityAsync<TableEntity>(id, string.Empty);
             Assert.Equal("Completed", row.Value.GetString("RuntimeStatus"));
             Assert.True(row.Value.GetDateTimeOffset("CreatedTime") < killedAt, $"{id} was created again after the restart");
         }
