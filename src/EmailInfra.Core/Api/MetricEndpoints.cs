@@ -32,7 +32,7 @@ public sealed class MetricEndpoints(IMetricsStore metrics, IMailboxStore mailbox
         IReadOnlyList<Mailbox> members = kind switch
         {
             "mailbox" => [await mailboxes.FindByAddressAsync(ApiViews.Address("id", id), ct).ConfigureAwait(false) ?? throw ApiException.NotFound("The mailbox " + id)],
-            "domain" => (await mailboxes.ListAllAsync(ct).ConfigureAwait(false)).Where(m => m.Domain == ApiViews.DomainName("id", id)).ToList(),
+            "domain" => await OfDomainAsync(ApiViews.DomainName("id", id), ct).ConfigureAwait(false),
             "pool" => await mailboxes.GetPoolAsync(ApiViews.PoolId("id", id), ct).ConfigureAwait(false) is null
                 ? throw ApiException.NotFound("The pool " + id)
                 : await mailboxes.ListPoolAsync(id, ct).ConfigureAwait(false),
@@ -69,6 +69,9 @@ public sealed class MetricEndpoints(IMetricsStore metrics, IMailboxStore mailbox
         var scope = $"{kind}:{(kind == "mailbox" ? members[0].Address : id.ToLowerInvariant())}";
         return ApiResponse.Ok(new MetricSeries(scope, from, to, members.Count, days.Select(d => new MetricDay(d.Key, d.Value.Counts, d.Value.Breakdown)).ToList()));
     }
+
+    private async Task<IReadOnlyList<Mailbox>> OfDomainAsync(string domain, CancellationToken ct) =>
+        (await mailboxes.ListAllAsync(ct).ConfigureAwait(false)).Where(m => m.Domain == domain).ToList();
 
     private static string JsonName(MailboxMetric metric)
     {

@@ -27,7 +27,7 @@ public sealed class HttpAdminApi(AdminApi api, IOptions<ApiOptions> options)
             return;
         }
 
-        var route = api.Match(context.Request.Method, path[Prefix.Length..], out _, out var methodAllowed);
+        var route = api.Match(context.Request.Method, path[Prefix.Length..], out var values, out var methodAllowed);
         if (route is null)
         {
             await WriteAsync(context, methodAllowed
@@ -42,7 +42,7 @@ public sealed class HttpAdminApi(AdminApi api, IOptions<ApiOptions> options)
             return;
         }
 
-        await ServeAsync(context, route, orchestrations).ConfigureAwait(false);
+        await ServeAsync(context, route, values, orchestrations).ConfigureAwait(false);
     }
 
     /// <summary>The Functions host: the function named the route; the host has checked the key.</summary>
@@ -50,18 +50,22 @@ public sealed class HttpAdminApi(AdminApi api, IOptions<ApiOptions> options)
     {
         ArgumentNullException.ThrowIfNull(context);
         var route = api.Find(routeName) ?? throw new InvalidOperationException($"No admin API route is named {routeName}.");
-        return ServeAsync(context, route, orchestrations);
+        return route.TryMatch(PathUnderPrefix(context.Request), out var values)
+            ? ServeAsync(context, route, values, orchestrations)
+            : WriteAsync(context, AdminApi.Problem(404, "Not found", "The path does not fit the route."));
     }
 
-    private async Task ServeAsync(HttpContext context, ApiRoute route, DurableTaskClient? orchestrations)
+    private static string PathUnderPrefix(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "/";
+        return path.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? path[Prefix.Length..] : path;
+    }
+
+    /// <summary>Reads the body and hands the request to the route matched (once) by the caller.</summary>
+    private async Task ServeAsync(HttpContext context, ApiRoute route, Dictionary<string, string> values, DurableTaskClient? orchestrations)
     {
         var request = context.Request;
-        var path = (request.Path.Value ?? "/")[(request.Path.Value?.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) == true ? Prefix.Length : 0)..];
-        if (!route.TryMatch(path, out var values))
-        {
-            await WriteAsync(context, AdminApi.Problem(404, "Not found", "The path does not fit the route.")).ConfigureAwait(false);
-            return;
-        }
+        var path = PathUnderPrefix(request);
 
         var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
