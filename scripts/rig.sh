@@ -43,6 +43,7 @@ install() {
   command -v opendkim >/dev/null || need+=(opendkim)
   command -v dig >/dev/null || need+=(bind9-dnsutils)
   command -v openssl >/dev/null || need+=(openssl)
+  [ -x /usr/bin/chromium ] || need+=(chromium)   # the dashboard's browser test (headless, driven by playwright-core)
   command -v smtp-sink >/dev/null || true   # part of postfix
   if [ ${#need[@]} -gt 0 ]; then
     log "installing Debian packages: ${need[*]}"
@@ -53,6 +54,11 @@ install() {
   if [ ! -x "$AZ_TOOL/node_modules/.bin/azurite" ]; then
     log "installing Azurite into tools/azurite"
     (cd "$AZ_TOOL" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  local check=$ROOT/tests/EmailInfra.Cli.Tests/Dashboard
+  if [ -f "$check/package-lock.json" ] && [ ! -d "$check/node_modules/playwright-core" ]; then
+    log "installing playwright-core for the dashboard's browser test"
+    (cd "$check" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 }
 
@@ -98,6 +104,11 @@ done
 for i in 01 02 03 04 05 06; do
   case $(( 10#$i % 3 )) in 1) d=alpha.test ;; 2) d=beta.test ;; 0) d=gamma.test ;; esac
   USERS="$USERS h$i@$d:h$i-pw"
+done
+# 4 mailboxes of `emailinfra run --demo` (demo1@alpha, demo2@beta, demo3@gamma, demo4@alpha); tests do not use them
+for i in 1 2 3 4; do
+  case $(( i % 3 )) in 1) d=alpha.test ;; 2) d=beta.test ;; 0) d=gamma.test ;; esac
+  USERS="$USERS demo$i@$d:demo$i-pw"
 done
 # 12 warm-up network mailboxes (w01@alpha, w02@beta, w03@gamma, ...), used only by warm-up tests
 for i in $(seq -w 1 12); do
@@ -229,6 +240,7 @@ protocol imap {
 }
 CONF
 
+  echo '/^demo3@gamma\.test$/ demo3+Junk@gamma.test' > "$MAIL/junk_recipients"
   cat > "$MAIL/remote_rcpt" <<'MAP'
 ok@remote.test      OK
 full@remote.test    552 5.2.2 Mailbox full
@@ -264,6 +276,10 @@ append_dot_mydomain = no
 virtual_mailbox_domains = alpha.test beta.test gamma.test
 virtual_mailbox_maps = texthash:$MAIL/vmailbox
 virtual_transport = lmtp:inet:127.0.0.1:2424
+# a strict receiver for the demo: everything sent to demo3@gamma.test is filed in its Junk folder (user+Junk, see lmtp),
+# as a provider's filter would, so the demo shows junk placement and rescue. Envelope only; regexp so it applies once.
+recipient_canonical_maps = regexp:$MAIL/junk_recipients
+recipient_canonical_classes = envelope_recipient
 # nothing leaves the machine: remote.test goes to the fake MX on loopback, anything else bounces at once
 transport_maps = texthash:$MAIL/transport
 default_transport = error:5.7.1 outbound mail disabled on this test rig

@@ -56,7 +56,7 @@ public static class CoreServices
         foreach (var area in new[]
         {
             typeof(Api.SystemEndpoints), typeof(Api.DomainEndpoints), typeof(Api.PoolEndpoints), typeof(Api.MailboxEndpoints), typeof(Api.WarmupEndpoints),
-            typeof(Api.OutboundEndpoints), typeof(Api.HealthEndpoints), typeof(Api.MetricEndpoints), typeof(Api.SuppressionEndpoints), typeof(Api.WebhookEndpoints),
+            typeof(Api.OutboundEndpoints), typeof(Api.HealthEndpoints), typeof(Api.MetricEndpoints), typeof(Api.SuppressionEndpoints), typeof(Api.WebhookEndpoints), typeof(Api.OverviewEndpoints),
         })
         {
             services.AddSingleton(typeof(Api.IApiEndpoints), area);

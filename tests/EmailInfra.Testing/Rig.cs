@@ -61,6 +61,16 @@ public static class Rig
     {
         foreach (var service in services)
         {
+            if (service == RigService.Browser)
+            {
+                if (BrowserProblem() is { } problem)
+                {
+                    Missing(problem);
+                }
+
+                continue;
+            }
+
             var port = service switch
             {
                 RigService.Azurite => TablePort(),
@@ -70,15 +80,38 @@ public static class Rig
             };
             if (!Answers(port))
             {
-                var message = $"{service} is not running on {Host}:{port}; start the rig with 'scripts/rig.sh start' (scripts/test.sh does it for you)";
-                if (InCi)
-                {
-                    Assert.Fail(message);
-                }
-
-                Assert.Skip(message);
+                Missing($"{service} is not running on {Host}:{port}; start the rig with 'scripts/rig.sh start' (scripts/test.sh does it for you)");
             }
         }
+    }
+
+    /// <summary>Debian's Chromium, driven by playwright-core from the dashboard check's folder (browser downloads do not work here).</summary>
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    /// <summary>The folder of the dashboard's browser check (tests/EmailInfra.Cli.Tests/Dashboard in the repository).</summary>
+    public static string? DashboardCheckDir =>
+        RigDir is { } dir && Directory.GetParent(Path.GetFullPath(dir)) is { } root ? Path.Combine(root.FullName, "tests", "EmailInfra.Cli.Tests", "Dashboard") : null;
+
+    private static string? BrowserProblem()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            return $"{ChromiumPath} is missing; 'scripts/rig.sh start' installs Debian's chromium";
+        }
+
+        return DashboardCheckDir is { } check && Directory.Exists(Path.Combine(check, "node_modules", "playwright-core"))
+            ? null
+            : "playwright-core is not installed in tests/EmailInfra.Cli.Tests/Dashboard; 'scripts/rig.sh start' runs npm ci there";
+    }
+
+    private static void Missing(string message)
+    {
+        if (InCi)
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Skip(message);
     }
 
     private static int TablePort()
@@ -155,6 +188,9 @@ public enum RigService
     Azurite,
     Mail,
     Dns,
+
+    /// <summary>Headless Chromium and playwright-core, for the dashboard's browser test.</summary>
+    Browser,
 }
 
 /// <summary>Changes the rig's Postfix at run time (root): recipient verdicts on the submission port.</summary>

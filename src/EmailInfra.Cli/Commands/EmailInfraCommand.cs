@@ -41,12 +41,36 @@ public static class EmailInfraCommand
 
     private static Command Run()
     {
-        var command = new Command("run", "Run the system on this machine: send and poll workers and the poll timer, until Ctrl+C.");
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Run the demo: the repository's loopback mail rig (started if needed; root), four demo mailboxes, two-minute warm-up days",
+        };
+        var verbose = new Option<bool>("--verbose") { Description = "Every log entry, with the frameworks' (default: one line per send, bounce, placement, reply, health change and day, and a status line)" };
+        var command = new Command("run", "Run the system on this machine: workers, timers, warm-up days, the admin API and the dashboard, until Ctrl+C.") { demo, verbose };
         command.SetAction(async (parse, ct) =>
         {
             try
             {
-                var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption));
+                var mode = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+                if (parse.GetValue(verbose))
+                {
+                    foreach (var (key, value) in LocalConfiguration.Verbose)
+                    {
+                        mode[key] = value;
+                    }
+                }
+
+                if (parse.GetValue(demo))
+                {
+                    var rig = LocalDemo.ReadRigEnvironment(await LocalDemo.EnsureRigAsync(ct));
+                    var dataDir = Path.Combine(LocalConfiguration.Build(parse.GetValue(ConfigOption))["Local:DataDir"]!, "demo");
+                    foreach (var (key, value) in LocalDemo.Settings(rig, LocalDemo.Epoch(dataDir, DateTimeOffset.UtcNow), dataDir))
+                    {
+                        mode[key] = value;
+                    }
+                }
+
+                var configuration = LocalConfiguration.Build(parse.GetValue(ConfigOption), mode);
                 await using var azurite = await LocalAzurite.EnsureRunningAsync(configuration, ct);
                 using var host = LocalHost.BuildRunner(configuration);
                 if (azurite.Started)
@@ -54,7 +78,12 @@ public static class EmailInfraCommand
                     Console.Error.WriteLine($"started Azurite (data in {azurite.DataDir})");
                 }
 
-                Console.Error.WriteLine($"emailinfra: running queues {QueueNames.SendJobs}, {QueueNames.OutboundJobs}, {QueueNames.PollJobs}; poll timer '{configuration[TimerSchedules.PollSchedule]}', warm-up timer '{configuration[TimerSchedules.WarmupSchedule]}', audit timer '{configuration[TimerSchedules.AuditSchedule]}'. Ctrl+C stops.");
+                Console.Error.WriteLine($"emailinfra: running queues {QueueNames.SendJobs}, {QueueNames.OutboundJobs}, {QueueNames.PollJobs}, {QueueNames.WebhookJobs}; poll timer '{configuration[TimerSchedules.PollSchedule]}', warm-up timer '{configuration[TimerSchedules.WarmupSchedule]}'. Ctrl+C stops.");
+                if (parse.GetValue(demo))
+                {
+                    await host.Services.GetRequiredService<LocalDemo>().ProvisionAsync(Path.Combine(configuration["Local:DataDir"]!, "demo"), ct);
+                }
+
                 await host.RunAsync(ct);
                 Console.Error.WriteLine("emailinfra: stopped");
                 return 0;

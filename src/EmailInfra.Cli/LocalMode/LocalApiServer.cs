@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace EmailInfra.Cli.LocalMode;
 
 /// <summary>
-/// The admin API in local mode: Kestrel on Api:Url (loopback by default) serving the same routes as the Functions app, through
+/// The admin API and the dashboard in local mode: Kestrel on Api:Url (loopback by default) serving the same routes as the Functions app, through
 /// the same handlers; the key is Api:Key. Without a key the API stays off (it can change every mailbox), and says so.
 /// </summary>
 public sealed partial class LocalApiServer(HttpAdminApi api, IOptions<ApiOptions> options, IServiceProvider services, ILogger<LocalApiServer> logger) : IHostedService, IAsyncDisposable
@@ -39,7 +39,14 @@ public sealed partial class LocalApiServer(HttpAdminApi api, IOptions<ApiOptions
         });
         app = builder.Build();
         var client = services.GetService<DurableTaskClient>();
-        app.Run(context => api.ServeAsync(context, client));
+        // the dashboard's files at the root, the admin API under /api (its 404s and 401s are problem+json)
+        app.Run(async context =>
+        {
+            if (context.Request.Path.StartsWithSegments(HttpAdminApi.Prefix, StringComparison.Ordinal) || !await DashboardFiles.TryServeAsync(context).ConfigureAwait(false))
+            {
+                await api.ServeAsync(context, client).ConfigureAwait(false);
+            }
+        });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Urls.FirstOrDefault() ?? options.Value.Url;
         Address = new Uri(bound);
@@ -62,7 +69,7 @@ public sealed partial class LocalApiServer(HttpAdminApi api, IOptions<ApiOptions
         }
     }
 
-    [LoggerMessage(7101, LogLevel.Information, "Admin API at {Url}/api (key: Api:Key; document: /api/openapi.json)")]
+    [LoggerMessage(7101, LogLevel.Information, "Dashboard at {Url}/, admin API under /api (key: Api:Key; document: /api/openapi.json)")]
     private static partial void Listening(ILogger logger, string url);
 
     [LoggerMessage(7102, LogLevel.Warning, "Admin API off: set Api:Key (or the Api__Key environment variable) to serve it")]

@@ -10,6 +10,18 @@ public static class LocalConfiguration
     public const string DevelopmentStorage =
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
+    /// <summary>What --verbose adds: EmailInfra's debug entries and the frameworks' information (Kestrel, Durable Task, the Azure SDK).</summary>
+    public static readonly IReadOnlyDictionary<string, string?> Verbose = new Dictionary<string, string?>
+    {
+        ["Local:Verbose"] = "true",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:EmailInfra"] = "Debug",
+        ["Logging:LogLevel:Microsoft.DurableTask"] = "Information",
+        ["Logging:LogLevel:DurableTask"] = "Information",
+        ["Logging:LogLevel:Azure"] = "Information",
+        ["Logging:LogLevel:Microsoft.Hosting"] = "Information",
+    };
+
     public static readonly IReadOnlyDictionary<string, string?> Defaults = new Dictionary<string, string?>
     {
         ["EmailInfraStorage"] = DevelopmentStorage,
@@ -22,13 +34,15 @@ public static class LocalConfiguration
         ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
         ["Logging:LogLevel:DurableTask"] = "Warning",
         ["Local:StartAzurite"] = "true",
+        ["Local:DataDir"] = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".emailinfra"),
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Azure"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting"] = "Warning",
     };
 
     /// <summary>The configuration; a settings file that is missing (when named) or not JSON is a <see cref="LocalConfigurationException"/>.</summary>
-    public static IConfigurationRoot Build(string? file = null)
+    /// <remarks><paramref name="mode"/> holds what a mode of the command sets (the demo's short days, --verbose's levels): above the defaults and the file, below the environment, so one variable can still change any of it.</remarks>
+    public static IConfigurationRoot Build(string? file = null, IReadOnlyDictionary<string, string?>? mode = null)
     {
         var path = Path.GetFullPath(file ?? "emailinfra.json");
         try
@@ -36,6 +50,7 @@ public static class LocalConfiguration
             return new ConfigurationBuilder()
                 .AddInMemoryCollection(Defaults)
                 .AddJsonFile(path, optional: file is null)
+                .AddInMemoryCollection(mode ?? new Dictionary<string, string?>())
                 .AddEnvironmentVariables()
                 .Build();
         }

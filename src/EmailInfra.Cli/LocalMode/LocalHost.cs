@@ -28,15 +28,13 @@ public static class LocalHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        builder.Logging.AddConsole(o => o.FormatterName = LocalConsoleFormatter.Name)
+            .AddConsoleFormatter<LocalConsoleFormatter, LocalConsoleFormatterOptions>(o => o.Verbose = configuration.GetValue<bool>("Local:Verbose"));
         builder.Services.AddEmailInfraCore().AddEmailInfraInfrastructure();
         builder.Services.AddOptions<LocalQueueOptions>().BindConfiguration(LocalQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton<StorageAvailability>();
+        builder.Services.AddSingleton<LocalActivity>();
         if (workers)
         {
             AddQueue(builder.Services, QueueNames.SendJobs, sp => sp.GetRequiredService<SendHandler>().HandleAsync);
@@ -73,6 +71,8 @@ public static class LocalHost
             AddTimer(builder.Services, configuration, TimerSchedules.WarmupSchedule, (sp, ct) =>
                 sp.GetRequiredService<WarmupDayStarter>().StartDueAsync(sp.GetRequiredService<DurableTaskClient>(), ct));
 
+            builder.Services.AddHostedService<LocalStatusLine>();
+            builder.Services.AddSingleton<LocalDemo>();
             builder.Services.AddSingleton<LocalApiServer>();
             builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LocalApiServer>());
         }
@@ -97,9 +97,14 @@ public static class LocalHost
         services.AddSingleton<IHostedService>(sp =>
         {
             var handle = handler(sp);
+            var activity = sp.GetRequiredService<LocalActivity>();
             return new QueueWorker(
                 queue,
-                handle,
+                async (message, dequeueCount, ct) =>
+                {
+                    await handle(message, dequeueCount, ct).ConfigureAwait(false);
+                    activity.Handled(queue);
+                },
                 sp.GetRequiredService<StorageClients>(),
                 sp.GetRequiredService<IOptions<LocalQueueOptions>>(),
                 sp.GetRequiredService<StorageAvailability>(),

@@ -48,4 +48,13 @@ internal static partial class InboxLog
 
     [LoggerMessage(2015, LogLevel.Information, "Complaint ({FeedbackType}) in {Mailbox} about mail not in the ledger (original {MessageId}); recorded as unlinked, nothing suppressed")]
     public static partial void ComplaintUnlinked(ILogger logger, string mailbox, string feedbackType, string? messageId);
+
+    [LoggerMessage(2016, LogLevel.Information, "Reply in {Mailbox} from {Recipient} to send {SendId}")]
+    public static partial void Replied(ILogger logger, string mailbox, string recipient, string sendId);
+
+    [LoggerMessage(2017, LogLevel.Information, "Warm-up reply from {Peer} reached {Mailbox}")]
+    public static partial void WarmupReplied(ILogger logger, string mailbox, string peer);
+
+    [LoggerMessage(2018, LogLevel.Information, "Warm-up mail {MessageId} rescued from {Mailbox}/{Folder} to the inbox")]
+    public static partial void Rescued(ILogger logger, string mailbox, string folder, string messageId);
 }

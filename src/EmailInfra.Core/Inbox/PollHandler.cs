@@ -373,6 +373,7 @@ public sealed class PollHandler(
                 && string.Equals(original.Key.Mailbox, mailbox.Address, StringComparison.OrdinalIgnoreCase))
             {
                 await metrics.CountOnceAsync(original.Key.Mailbox, original.Key.Day, MailboxMetric.WarmupReplies, "wreply|" + sent.MessageId, cancellationToken).ConfigureAwait(false);
+                InboxLog.WarmupReplied(logger, mailbox.Address, sent.Key.Mailbox);
             }
 
             return;
@@ -410,6 +411,7 @@ public sealed class PollHandler(
             if (folder.Role == FolderRole.Junk)
             {
                 await metrics.CountOnceAsync(mailbox.Address, today, MailboxMetric.Rescued, "rescue|" + messageId, cancellationToken).ConfigureAwait(false);
+                InboxLog.Rescued(logger, mailbox.Address, folder.Name, messageId);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -530,6 +532,7 @@ public sealed class PollHandler(
             && original.Kind == SendKind.Outbound)
         {
             await metrics.CountOnceAsync(mailbox.Address, original.Key.Day, MailboxMetric.Replies, "reply|" + (verdict.MessageId ?? verdict.InReplyTo), cancellationToken).ConfigureAwait(false);
+            InboxLog.Replied(logger, mailbox.Address, original.Recipient, original.Key.SendId);
             await webhooks.PublishAsync(
                 Webhooks.WebhookEvent.For(Webhooks.WebhookEventKinds.Reply, $"{mailbox.Address}|{verdict.MessageId ?? verdict.InReplyTo}", time.GetUtcNow(), new Dictionary<string, object?>
                 {
