@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 
 namespace EmailInfra.Cli.LocalMode;
@@ -27,7 +26,7 @@ public sealed class LocalAzurite : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(configuration);
         var usesDefault = string.Equals(configuration["EmailInfraStorage"], LocalConfiguration.DevelopmentStorage, StringComparison.Ordinal);
         if (!usesDefault || !string.Equals(configuration["Local:StartAzurite"], "true", StringComparison.OrdinalIgnoreCase)
-            || await AnswersAsync(10002, cancellationToken))
+            || await LocalPaths.AnswersAsync(10002, cancellationToken))
         {
             return new LocalAzurite(null, null, null);
         }
@@ -60,7 +59,7 @@ public sealed class LocalAzurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        for (var i = 0; i < 100 && !await AnswersAsync(10002, cancellationToken); i++)
+        for (var i = 0; i < 100 && !await LocalPaths.AnswersAsync(10002, cancellationToken); i++)
         {
             if (process.HasExited)
             {
@@ -98,17 +97,9 @@ public sealed class LocalAzurite : IAsyncDisposable
     /// <summary>The search of <see cref="Find"/> over the given starting folders, user tools folder and PATH.</summary>
     public static string? Locate(IEnumerable<string> starts, string userTools, string? path)
     {
-        ArgumentNullException.ThrowIfNull(starts);
-        foreach (var start in starts)
+        if (LocalPaths.FindAbove(starts, System.IO.Path.Combine("tools", "azurite", "node_modules", ".bin", "azurite")) is { } inClone)
         {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = System.IO.Path.Combine(dir.FullName, "tools", "azurite", "node_modules", ".bin", "azurite");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
+            return inClone;
         }
 
         var user = System.IO.Path.Combine(userTools, "node_modules", ".bin", "azurite");
@@ -121,21 +112,5 @@ public sealed class LocalAzurite : IAsyncDisposable
             .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => System.IO.Path.Combine(dir, "azurite"))
             .FirstOrDefault(File.Exists);
-    }
-
-    private static async Task<bool> AnswersAsync(int port, CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
-            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 }

@@ -38,11 +38,11 @@ public sealed partial class LocalDemo(IServiceProvider services, ILogger<LocalDe
             return Path.Combine(dir, "rig.env");
         }
 
-        return Above(Path.Combine(".rig", "rig.env"));
+        return LocalPaths.FindAbove(Path.Combine(".rig", "rig.env"));
     }
 
     /// <summary>The repository's scripts/rig.sh above the working folder or the app's.</summary>
-    public static string? FindRigScript() => Above(Path.Combine("scripts", "rig.sh"));
+    public static string? FindRigScript() => LocalPaths.FindAbove(Path.Combine("scripts", "rig.sh"));
 
     /// <summary>
     /// The rig's settings for the demo: where its storage, certificate and DNS are, and days of <see cref="DayLength"/>
@@ -181,42 +181,10 @@ public sealed partial class LocalDemo(IServiceProvider services, ILogger<LocalDe
         Ready(logger, Mailboxes.Count, Pool, audited, DayLength.TotalMinutes);
     }
 
-    private static async Task<bool> RigAnswersAsync(Dictionary<string, string> rig, CancellationToken ct)
-    {
-        foreach (var port in new[] { 2587, 2143 })
-        {
-            using var client = new System.Net.Sockets.TcpClient();
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
-                await client.ConnectAsync("127.0.0.1", port, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
-            {
-                return false;
-            }
-        }
-
-        return rig.ContainsKey("EMAILINFRA_RIG_STORAGE");
-    }
-
-    private static string? Above(string relative)
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, relative);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    private static async Task<bool> RigAnswersAsync(Dictionary<string, string> rig, CancellationToken ct) =>
+        rig.ContainsKey("EMAILINFRA_RIG_STORAGE")
+        && await LocalPaths.AnswersAsync(2587, ct).ConfigureAwait(false)
+        && await LocalPaths.AnswersAsync(2143, ct).ConfigureAwait(false);
 
     [LoggerMessage(9012, LogLevel.Information, "Demo: registered {Mailbox} ({Test})")]
     private static partial void Registered(ILogger logger, string mailbox, string test);
