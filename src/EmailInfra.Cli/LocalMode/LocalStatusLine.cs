@@ -58,8 +58,8 @@ public sealed partial class LocalStatusLine(
         long sent = 0;
         foreach (var mailbox in all)
         {
-            var pool = pools.GetValueOrDefault(mailbox.PoolId) ?? new SendingPool(mailbox.PoolId, string.Empty, "UTC", now);
-            sent += (await metrics.GetAsync(mailbox.Address, calendar.DayOf(now, pool), ct).ConfigureAwait(false))[MailboxMetric.Sent];
+            var day = calendar.DayOf(now, pools.GetValueOrDefault(mailbox.PoolId), mailbox.PoolId);
+            sent += (await metrics.GetAsync(mailbox.Address, day, ct).ConfigureAwait(false))[MailboxMetric.Sent];
         }
 
         var stopped = all.Where(m => !m.IsActive).Select(m => $"{m.Address} {m.State.ToString().ToLowerInvariant()}").ToList();

@@ -78,7 +78,7 @@ public sealed class OverviewEndpoints(
     private async Task<MailboxSummary> SummaryAsync(Mailbox mailbox, SendingPool? pool, HealthLevel? level, DateTimeOffset now, CancellationToken ct)
     {
         // a mailbox whose pool record is missing still shows, on UTC days
-        var day = calendar.DayOf(now, pool ?? new SendingPool(mailbox.PoolId, string.Empty, "UTC", now));
+        var day = calendar.DayOf(now, pool, mailbox.PoolId);
         var counts = await metrics.GetAsync(mailbox.Address, day, ct).ConfigureAwait(false);
         var warmup = await journal.GetAsync(mailbox.Address, day, ct).ConfigureAwait(false);
         var imap = await connections.GetAsync(mailbox.Address, MailProtocol.Imap, ct).ConfigureAwait(false);

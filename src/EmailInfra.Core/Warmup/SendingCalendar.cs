@@ -23,6 +23,10 @@ public sealed class SendingCalendar(IOptions<WarmupOptions> options)
         return DateOnly.FromDateTime(Options.Epoch.UtcDateTime).AddDays((int)n);
     }
 
+    /// <summary>The sending day of a mailbox whose pool record may be missing: its pool's day, else the UTC day.</summary>
+    public DateOnly DayOf(DateTimeOffset instant, SendingPool? pool, string poolId) =>
+        DayOf(instant, pool ?? new SendingPool(poolId, string.Empty, "UTC", instant));
+
     /// <summary>When a sending day begins (local midnight for calendar days).</summary>
     public DateTimeOffset DayStart(DateOnly day, SendingPool pool)
     {
